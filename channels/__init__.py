@@ -1,0 +1,1 @@
+"""Channels turn a provider's request into one intake service call."""

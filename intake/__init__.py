@@ -1,0 +1,1 @@
+"""The intake core: models, services (the only write path), web, tasks, CLI."""

@@ -1,0 +1,71 @@
+"""Celery tasks and outbox handlers. Thin: open a unit of work, call one service.
+
+Running a task twice changes nothing the second time: outbox rows are marked done in the
+same transaction as their work and locked with SKIP LOCKED on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from intake.celery_app import celery, run_later
+from intake.db import unit_of_work, utcnow
+from intake.services import outbox
+
+log = logging.getLogger(__name__)
+
+
+@celery.task(name="intake.deliver_outbox", acks_late=True)
+def deliver_outbox(outbox_id: int) -> bool:
+    try:
+        with unit_of_work() as session:
+            return outbox.deliver(session, outbox_id)
+    except Exception as exc:
+        log.warning("outbox %s failed: %s", outbox_id, type(exc).__name__)
+        with unit_of_work() as session:
+            outbox.record_failure(session, outbox_id, f"{type(exc).__name__}: {exc}")
+        return False
+
+
+@celery.task(name="intake.sweep_outbox", acks_late=True)
+def sweep_outbox() -> int:
+    with unit_of_work() as session:
+        ids = outbox.due_ids(session, utcnow())
+    done = 0
+    for outbox_id in ids:
+        done += bool(deliver_outbox.run(outbox_id))
+    return done
+
+
+def _kick(outbox_id: int) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.extensions["intake.task_mode"] == "queue":
+        deliver_outbox.delay(outbox_id)
+    else:
+        run_later(app, _run_in_fresh_context, app, outbox_id)
+
+
+def _run_in_fresh_context(app: Any, outbox_id: int) -> None:
+    # A new app context gets its own database session, apart from the caller's.
+    with app.app_context():
+        deliver_outbox.run(outbox_id)
+
+
+def register_handlers() -> None:
+    outbox.set_kicker(_kick)
+
+    @outbox.register("ticket.triage")
+    def _triage(session: Session, payload: dict[str, Any]) -> None:
+        from intake.services.triage_flow import triage_ticket
+
+        triage_ticket(session, int(payload["ticket_id"]))
+
+    @outbox.register("citizen.notify")
+    def _notify(session: Session, payload: dict[str, Any]) -> None:
+        from intake.services.notify import deliver_citizen_message
+
+        deliver_citizen_message(session, payload)

@@ -1,0 +1,98 @@
+"""The citizen API: file a report, read its status with reference and query code, rate,
+request a review. Wrong code and unknown reference give the same 404."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from intake.db import db
+from intake.models import Channel
+from intake.services.attachments import NewAttachment
+from intake.services.errors import ValidationFailed
+from intake.services.tickets import (
+    NewTicket,
+    rate_ticket,
+    request_review,
+    submit_ticket,
+    ticket_for_citizen,
+)
+from intake.web.auth import rate_limit
+from intake.web.jsonbody import json_body, opt_bool, opt_str, req_int, req_str
+from intake.web.serialize import citizen_view
+
+bp = Blueprint("public_api", __name__, url_prefix="/api/v1")
+
+TICKET_FIELDS = {"text", "county_code", "township_code", "anonymous", "name", "phone", "id_number", "attachments"}
+
+
+def _attachments(body: dict[str, Any]) -> tuple[NewAttachment, ...]:
+    raw = body.get("attachments", [])
+    if not isinstance(raw, list):
+        raise ValidationFailed("attachments 必须是列表。", "field_type")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("content_base64"), str):
+            raise ValidationFailed("每个附件须包含 filename 和 content_base64。", "attachment_format")
+        name = item.get("filename") or "attachment"
+        if not isinstance(name, str) or len(name) > 255:
+            raise ValidationFailed("附件文件名格式不正确。", "attachment_format")
+        try:
+            data = base64.b64decode(item["content_base64"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationFailed("附件内容不是有效的 Base64。", "attachment_encoding") from exc
+        out.append(NewAttachment(filename=name, data=data))
+    return tuple(out)
+
+
+@bp.post("/tickets")
+def create_ticket() -> tuple[Response, int]:
+    body = json_body(TICKET_FIELDS)
+    text = req_str(body, "text", 1_000_000)
+    anonymous = opt_bool(body, "anonymous", True)
+    key = request.headers.get("Idempotency-Key")
+    new = NewTicket(
+        channel=Channel.API,
+        text=text,
+        provider_message_id=key,
+        anonymous=anonymous,
+        name=opt_str(body, "name", 200),
+        phone=opt_str(body, "phone", 200),
+        id_number=opt_str(body, "id_number", 200),
+        county_code=opt_str(body, "county_code", 20),
+        township_code=opt_str(body, "township_code", 20),
+        attachments=_attachments(body),
+    )
+    result = submit_ticket(db.session, new)
+    status = 201 if result.created else 200
+    return jsonify(
+        reference=result.ticket.reference, query_code=result.query_code, status=result.ticket.status.value
+    ), status
+
+
+@bp.get("/tickets/<reference>")
+def get_ticket(reference: str) -> Response:
+    rate_limit("status")
+    ticket = ticket_for_citizen(db.session, reference, request.args.get("query_code", ""))
+    return jsonify(citizen_view(ticket))
+
+
+@bp.post("/tickets/<reference>/rating")
+def rate(reference: str) -> Response:
+    body = json_body({"query_code", "rating", "comment"})
+    rate_limit("status")
+    ticket = ticket_for_citizen(db.session, reference, req_str(body, "query_code", 12))
+    rate_ticket(db.session, ticket, req_int(body, "rating"), opt_str(body, "comment", 2000))
+    return jsonify(citizen_view(ticket))
+
+
+@bp.post("/tickets/<reference>/review")
+def review(reference: str) -> tuple[Response, int]:
+    body = json_body({"query_code", "reason"})
+    rate_limit("status")
+    ticket = ticket_for_citizen(db.session, reference, req_str(body, "query_code", 12))
+    new = request_review(db.session, ticket, req_str(body, "reason", 10_000))
+    return jsonify(reference=new.reference, status=new.status.value, review_level=new.review_level), 201

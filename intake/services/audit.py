@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,16 @@ from intake.models import Ticket, TicketEvent
 from intake.services.context import Actor
 
 GENESIS = "0" * 64
+
+# Called as listener(session, ticket, event) after every recorded event, in the same
+# transaction: the tracker starts and stops clocks here without the lifecycle knowing it.
+EventListener = Callable[[Session, Ticket, TicketEvent], None]
+listeners: list[EventListener] = []
+
+
+def add_listener(fn: EventListener) -> None:
+    if fn not in listeners:
+        listeners.append(fn)
 
 
 def _digest(prev_hash: str, ticket_id: int, seq: int, kind: str, actor: str, at: dt.datetime,
@@ -76,6 +86,8 @@ def record_event(
     session.add(event)
     ticket.event_seq = seq
     ticket.event_head = digest
+    for listener in listeners:
+        listener(session, ticket, event)
     return event
 
 

@@ -104,7 +104,7 @@ def audit_verify() -> None:
         breaks = list(verify_chains(session))
         tickets = session.scalar(sa.select(sa.func.count(Ticket.id)))
         events = session.scalar(sa.select(sa.func.count(TicketEvent.id)))
-        refs = dict(session.execute(sa.select(Ticket.id, Ticket.reference)).tuples().all()) if breaks else {}
+        refs = dict(session.execute(sa.select(Ticket.id, Ticket.reference)).all()) if breaks else {}
     if breaks:
         first = breaks[0]
         click.echo(

@@ -30,9 +30,7 @@ def build_app(db_url: str, tmp: Path, **overrides: object) -> Flask:
         {},
         mode="test",
         database_url=db_url,
-        task_mode="sync",
-        upload_dir=str(tmp / "uploads"),
-        **overrides,
+        **{"task_mode": "sync", "upload_dir": str(tmp / "uploads"), "auto_dispatch": False, **overrides},
     )
     app = create_app(settings, test_config={"TESTING": True})
     recorder = RecordingNotifier()

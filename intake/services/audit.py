@@ -101,8 +101,8 @@ class ChainBreak:
 
 def verify_chains(session: Session, batch: int = 5000) -> Iterator[ChainBreak]:
     """Walk every ticket's chain in (ticket, seq) order, streaming; yield each broken chain once."""
-    heads = dict(session.execute(sa.select(Ticket.id, Ticket.event_head)).tuples().all())
-    counts = dict(session.execute(sa.select(Ticket.id, Ticket.event_seq)).tuples().all())
+    heads = dict(session.execute(sa.select(Ticket.id, Ticket.event_head)).all())
+    counts = dict(session.execute(sa.select(Ticket.id, Ticket.event_seq)).all())
     stmt = sa.select(TicketEvent).order_by(TicketEvent.ticket_id, TicketEvent.seq)
     current: int | None = None
     prev = GENESIS

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, abort, g, jsonify, request, session
+from flask import Blueprint, Flask, Response, abort, jsonify, request, session
 from werkzeug.exceptions import TooManyRequests
 
 from intake.crypto import constant_time_equal, token_digest, verify_password
@@ -26,8 +26,9 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def current_user() -> User | None:
-    if "intake_user" in g:
-        return cast(User | None, g.intake_user)
+    # Cached on the request (not on g, which outlives a request inside an outer app context).
+    if "intake.user" in request.environ:
+        return cast(User | None, request.environ["intake.user"])
     user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
@@ -36,12 +37,12 @@ def current_user() -> User | None:
             sa.select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
         )
         user = row.user if row and row.user.active else None
-        g.intake_auth = "bearer"
+        request.environ["intake.auth"] = "bearer"
     elif session.get("user_id"):
         found = db.session.get(User, session["user_id"])
         user = found if found and found.active else None
-        g.intake_auth = "session"
-    g.intake_user = user
+        request.environ["intake.auth"] = "session"
+    request.environ["intake.user"] = user
     return user
 
 
@@ -51,7 +52,7 @@ def staff_required(fn: F) -> F:
         user = current_user()
         if user is None:
             return error_response(401, "unauthorized", "请先登录。")
-        if g.get("intake_auth") == "session" and request.method not in SAFE_METHODS:
+        if request.environ.get("intake.auth") == "session" and request.method not in SAFE_METHODS:
             sent = request.headers.get("X-CSRF-Token", "")
             expected = session.get("csrf_token", "")
             if not sent or not expected or not constant_time_equal(sent, expected):

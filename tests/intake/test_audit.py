@@ -60,7 +60,11 @@ def test_audit_verify_catches_sql_edit_on_postgres(pg_app: Flask) -> None:
 
 def test_deleted_event_breaks_the_chain(app: Flask) -> None:
     _busy(4)
-    victim = db.session.scalar(sa.select(TicketEvent).where(TicketEvent.seq == 2).limit(1))
+    from intake.models import Ticket
+
+    busiest = db.session.scalar(sa.select(Ticket).order_by(Ticket.event_seq.desc()).limit(1))
+    assert busiest is not None and busiest.event_seq >= 3
+    victim = db.session.scalar(sa.select(TicketEvent).where(TicketEvent.ticket_id == busiest.id, TicketEvent.seq == 2))
     assert victim is not None
     db.session.execute(sa.text("DELETE FROM ticket_event WHERE id = :id"), {"id": victim.id})
     db.session.commit()

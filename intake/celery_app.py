@@ -24,7 +24,7 @@ _executor: ThreadPoolExecutor | None = None
 
 
 def init_celery(app: Flask, settings: Settings) -> Celery:
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)

@@ -56,6 +56,11 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+def current_session() -> Session:
+    """The request's (or task's) session, typed as a plain Session for the services."""
+    return db.session()
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -85,7 +90,7 @@ def _drop_after_commit(session: Session) -> None:
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """Commit on success, roll back on error. For tasks and CLI commands."""
-    session = db.session
+    session = current_session()
     try:
         yield session
         session.commit()

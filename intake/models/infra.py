@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.db import UTCDateTime, db, utcnow
+from intake.db import Base, UTCDateTime, utcnow
 
 
-class Outbox(db.Model):  # type: ignore[name-defined,misc]
+class Outbox(Base):
     """Work that leaves the process, written in the same transaction as its cause.
 
     Drained after commit and by a periodic sweep: a dead broker delays work, never loses it.
@@ -40,7 +40,7 @@ class Outbox(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class ProviderMessage(db.Model):  # type: ignore[name-defined,misc]
+class ProviderMessage(Base):
     """One row per inbound provider message: a retry finds it and gets the same answer."""
 
     __tablename__ = "provider_message"
@@ -53,7 +53,7 @@ class ProviderMessage(db.Model):  # type: ignore[name-defined,misc]
     response: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
 
-class Conversation(db.Model):  # type: ignore[name-defined,misc]
+class Conversation(Base):
     """A channel dialogue's state (encrypted: it may hold a name or phone), with expiry."""
 
     __tablename__ = "conversation"
@@ -67,7 +67,7 @@ class Conversation(db.Model):  # type: ignore[name-defined,misc]
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class KeyValue(db.Model):  # type: ignore[name-defined,misc]
+class KeyValue(Base):
     """Small shared values with expiry (e.g. a provider access token shared by all workers)."""
 
     __tablename__ = "key_value"

@@ -7,11 +7,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.db import UTCDateTime, db, utcnow
+from intake.db import Base, UTCDateTime, utcnow
 from intake.models.enums import UnitKind, enum_column
 
 
-class Region(db.Model):  # type: ignore[name-defined,misc]
+class Region(Base):
     __tablename__ = "region"
 
     code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
@@ -22,7 +22,7 @@ class Region(db.Model):  # type: ignore[name-defined,misc]
     aliases: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
 
-class Unit(db.Model):  # type: ignore[name-defined,misc]
+class Unit(Base):
     __tablename__ = "unit"
     __table_args__ = (sa.UniqueConstraint("region_code", "kind"),)
 
@@ -40,7 +40,7 @@ class Unit(db.Model):  # type: ignore[name-defined,misc]
         return len(self.region_code)
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(Base):
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return any(r in self.roles for r in roles)
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(Base):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.db import UTCDateTime, db, utcnow
+from intake.db import Base, UTCDateTime, utcnow
 from intake.models.enums import (
     Channel,
     ExtensionStatus,
@@ -19,7 +19,7 @@ from intake.models.enums import (
 from intake.models.org import Unit
 
 
-class Ticket(db.Model):  # type: ignore[name-defined,misc]
+class Ticket(Base):
     __tablename__ = "ticket"
     __table_args__ = (sa.UniqueConstraint("channel", "provider_message_id"),)
 
@@ -93,7 +93,7 @@ class Ticket(db.Model):  # type: ignore[name-defined,misc]
         return self.county_code
 
 
-class TicketEvent(db.Model):  # type: ignore[name-defined,misc]
+class TicketEvent(Base):
     """Append-only; each row carries the hash of the previous one of its ticket."""
 
     __tablename__ = "ticket_event"
@@ -114,7 +114,7 @@ class TicketEvent(db.Model):  # type: ignore[name-defined,misc]
     ticket: Mapped[Ticket] = relationship(back_populates="events")
 
 
-class Reply(db.Model):  # type: ignore[name-defined,misc]
+class Reply(Base):
     __tablename__ = "reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,7 +125,7 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Attachment(db.Model):  # type: ignore[name-defined,misc]
+class Attachment(Base):
     """Metadata only; the bytes live in the upload directory under ``storage_key``."""
 
     __tablename__ = "attachment"
@@ -142,13 +142,13 @@ class Attachment(db.Model):  # type: ignore[name-defined,misc]
 
 lead_ticket = sa.Table(
     "lead_ticket",
-    db.Model.metadata,
+    Base.metadata,
     sa.Column("lead_id", sa.ForeignKey("lead.id"), primary_key=True),
     sa.Column("ticket_id", sa.ForeignKey("ticket.id"), primary_key=True),
 )
 
 
-class Lead(db.Model):  # type: ignore[name-defined,misc]
+class Lead(Base):
     """问题线索: a discipline case built from one or more tickets."""
 
     __tablename__ = "lead"

@@ -40,8 +40,8 @@ class Actor:
 
 
 def settings() -> Settings:
-    return current_app.extensions["intake.settings"]  # type: ignore[no-any-return]
+    return current_app.extensions["intake.settings"]
 
 
 def vault() -> Vault:
-    return current_app.extensions["intake.vault"]  # type: ignore[no-any-return]
+    return current_app.extensions["intake.vault"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from intake.db import db
+from intake.db import current_session
 from intake.models import Channel
 from intake.services.attachments import NewAttachment
 from intake.services.errors import ValidationFailed
@@ -66,7 +66,7 @@ def create_ticket() -> tuple[Response, int]:
         township_code=opt_str(body, "township_code", 20),
         attachments=_attachments(body),
     )
-    result = submit_ticket(db.session, new)
+    result = submit_ticket(current_session(), new)
     status = 201 if result.created else 200
     return jsonify(
         reference=result.ticket.reference, query_code=result.query_code, status=result.ticket.status.value
@@ -76,7 +76,7 @@ def create_ticket() -> tuple[Response, int]:
 @bp.get("/tickets/<reference>")
 def get_ticket(reference: str) -> Response:
     rate_limit("status")
-    ticket = ticket_for_citizen(db.session, reference, request.args.get("query_code", ""))
+    ticket = ticket_for_citizen(current_session(), reference, request.args.get("query_code", ""))
     return jsonify(citizen_view(ticket))
 
 
@@ -84,8 +84,8 @@ def get_ticket(reference: str) -> Response:
 def rate(reference: str) -> Response:
     body = json_body({"query_code", "rating", "comment"})
     rate_limit("status")
-    ticket = ticket_for_citizen(db.session, reference, req_str(body, "query_code", 12))
-    rate_ticket(db.session, ticket, req_int(body, "rating"), opt_str(body, "comment", 2000))
+    ticket = ticket_for_citizen(current_session(), reference, req_str(body, "query_code", 12))
+    rate_ticket(current_session(), ticket, req_int(body, "rating"), opt_str(body, "comment", 2000))
     return jsonify(citizen_view(ticket))
 
 
@@ -93,6 +93,6 @@ def rate(reference: str) -> Response:
 def review(reference: str) -> tuple[Response, int]:
     body = json_body({"query_code", "reason"})
     rate_limit("status")
-    ticket = ticket_for_citizen(db.session, reference, req_str(body, "query_code", 12))
-    new = request_review(db.session, ticket, req_str(body, "reason", 10_000))
+    ticket = ticket_for_citizen(current_session(), reference, req_str(body, "query_code", 12))
+    new = request_review(current_session(), ticket, req_str(body, "reason", 10_000))
     return jsonify(reference=new.reference, status=new.status.value, review_level=new.review_level), 201

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, request
 
-from intake.db import db
+from intake.db import current_session
 from intake.models import Lead, Status, Ticket, Unit, User
 from intake.services import tickets as svc
 from intake.services.context import Actor
@@ -55,14 +55,14 @@ def list_tickets() -> Response:
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError as exc:
         raise ValidationFailed("limit 和 offset 须为整数。", "paging") from exc
-    rows = db.session.scalars(q.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit).offset(offset))
+    rows = current_session().scalars(q.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit).offset(offset))
     return jsonify(tickets=[staff_view(t, full=False) for t in rows])
 
 
 @bp.get("/tickets/<reference>")
 @staff_required
 def get_ticket(reference: str) -> Response:
-    return jsonify(staff_view(ticket_for(db.session, _user(), reference)))
+    return jsonify(staff_view(ticket_for(current_session(), _user(), reference)))
 
 
 def _unit(body: dict[str, Any]) -> Unit:
@@ -70,9 +70,9 @@ def _unit(body: dict[str, Any]) -> Unit:
     county = body.get("county_code")
     unit = None
     if isinstance(unit_id, int) and not isinstance(unit_id, bool):
-        unit = db.session.get(Unit, unit_id)
+        unit = current_session().get(Unit, unit_id)
     elif isinstance(county, str):
-        unit = svc.civil_unit_for(db.session, county)
+        unit = svc.civil_unit_for(current_session(), county)
     else:
         raise ValidationFailed("请指定承办单位（unit_id 或 county_code）。", "unit_missing")
     if unit is None:
@@ -81,31 +81,31 @@ def _unit(body: dict[str, Any]) -> Unit:
 
 
 def _ref_ticket(body: dict[str, Any], key: str) -> Ticket:
-    return ticket_for(db.session, _user(), req_str(body, key, 13))
+    return ticket_for(current_session(), _user(), req_str(body, key, 13))
 
 
 Action = Callable[[Actor, Ticket, dict[str, Any]], Any]
 ACTIONS: dict[str, Action] = {
-    "dispatch": lambda a, t, b: svc.dispatch_ticket(db.session, a, t, _unit(b), note=opt_str(b, "note", 500) or ""),
-    "locate": lambda a, t, b: svc.set_location(db.session, a, t, req_str(b, "county_code", 6),
+    "dispatch": lambda a, t, b: svc.dispatch_ticket(current_session(), a, t, _unit(b), note=opt_str(b, "note", 500) or ""),
+    "locate": lambda a, t, b: svc.set_location(current_session(), a, t, req_str(b, "county_code", 6),
                                                opt_str(b, "township_code", 9)),
-    "accept": lambda a, t, b: svc.accept_ticket(db.session, a, t),
-    "object": lambda a, t, b: svc.object_to_assignment(db.session, a, t, req_str(b, "reason", 2000)),
-    "verify": lambda a, t, b: svc.record_verification(db.session, a, t, req_str(b, "findings", 5000)),
+    "accept": lambda a, t, b: svc.accept_ticket(current_session(), a, t),
+    "object": lambda a, t, b: svc.object_to_assignment(current_session(), a, t, req_str(b, "reason", 2000)),
+    "verify": lambda a, t, b: svc.record_verification(current_session(), a, t, req_str(b, "findings", 5000)),
     "decide": lambda a, t, b: svc.record_decision(
-        db.session, a, t, req_str(b, "decision", 5000),
+        current_session(), a, t, req_str(b, "decision", 5000),
         b.get("substantiated") if isinstance(b.get("substantiated"), bool) else None),
-    "reply": lambda a, t, b: svc.reply_to_ticket(db.session, a, t, req_str(b, "text", 5000)),
-    "close": lambda a, t, b: svc.close_ticket(db.session, a, t),
+    "reply": lambda a, t, b: svc.reply_to_ticket(current_session(), a, t, req_str(b, "text", 5000)),
+    "close": lambda a, t, b: svc.close_ticket(current_session(), a, t),
     "extension": lambda a, t, b: svc.request_extension(
-        db.session, a, t, req_int(b, "days"), req_str(b, "reason", 2000)),
+        current_session(), a, t, req_int(b, "days"), req_str(b, "reason", 2000)),
     "extension-decision": lambda a, t, b: svc.decide_extension(
-        db.session, a, t, b.get("approve") is True, opt_str(b, "note", 500) or ""),
-    "escalate": lambda a, t, b: svc.escalate_to_discipline(db.session, a, t, req_str(b, "reason", 2000),
+        current_session(), a, t, b.get("approve") is True, opt_str(b, "note", 500) or ""),
+    "escalate": lambda a, t, b: svc.escalate_to_discipline(current_session(), a, t, req_str(b, "reason", 2000),
                                                            accused_unit=_unit(b) if b.get("accused_unit_id") else None),
-    "forward": lambda a, t, b: svc.forward_ticket(db.session, a, t, req_str(b, "department", 128),
+    "forward": lambda a, t, b: svc.forward_ticket(current_session(), a, t, req_str(b, "department", 128),
                                                   req_str(b, "reason", 2000)),
-    "merge": lambda a, t, b: svc.link_duplicate(db.session, a, t, _ref_ticket(b, "original")),
+    "merge": lambda a, t, b: svc.link_duplicate(current_session(), a, t, _ref_ticket(b, "original")),
 }
 
 
@@ -119,9 +119,9 @@ def act(reference: str, action: str) -> Response:
     if action == "escalate" and body.get("accused_unit_id") is not None:
         body = {**body, "unit_id": body["accused_unit_id"]}
     user = _user()
-    ticket = ticket_for(db.session, user, reference, lock=True)
+    ticket = ticket_for(current_session(), user, reference, lock=True)
     fn(Actor.for_user(user), ticket, body)
-    db.session.refresh(ticket)
+    current_session().refresh(ticket)
     return jsonify(staff_view(ticket))
 
 
@@ -130,8 +130,8 @@ def act(reference: str, action: str) -> Response:
 def reveal(reference: str) -> Response:
     body = json_body({"purpose"})
     user = _user()
-    ticket = ticket_for(db.session, user, reference)
-    identity = svc.reveal_reporter(db.session, Actor.for_user(user), ticket, req_str(body, "purpose", 500))
+    ticket = ticket_for(current_session(), user, reference)
+    identity = svc.reveal_reporter(current_session(), Actor.for_user(user), ticket, req_str(body, "purpose", 500))
     resp = jsonify(identity)
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -144,5 +144,5 @@ def leads() -> Response:
     if user.unit.kind.value != "discipline" or not user.has_role("discipline"):
         return jsonify(leads=[])
     units = sa.select(Unit.id).where(Unit.region_code.startswith(user.unit.region_code))
-    rows = db.session.scalars(sa.select(Lead).where(Lead.discipline_unit_id.in_(units)).order_by(Lead.id.desc()))
+    rows = current_session().scalars(sa.select(Lead).where(Lead.discipline_unit_id.in_(units)).order_by(Lead.id.desc()))
     return jsonify(leads=[lead_view(lead) for lead in rows])

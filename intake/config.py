@@ -36,7 +36,8 @@ class Settings:
     max_text_chars: int = 10_000
     channels: tuple[str, ...] = ()
     province_code: str = "35"
-    triage_model: str = ""
+    triage_model: str = ""  # a fixed model file; empty: the one an admin activated, if any
+    model_dir: str = "var/models"
     auto_dispatch: bool = True
     auto_dispatch_min_confidence: float = 0.8
     query_rate_limit: int = 30  # status look-ups per client per window
@@ -46,7 +47,13 @@ class Settings:
     wechat_app_secret: str = ""
     wechat_aes_key: str = ""
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_subscribe_template: str = ""  # subscribe-message template id for pushes outside 48 h
     twilio_auth_token: str = ""
+    # Tracker (intake/tracker): admin data files and the sweep's knobs.
+    holiday_file: str = ""  # extra holiday TOML (triage/deadlines/calendar.py format)
+    policy_dir: str = ""  # extra deadline policy packs (*.toml), replacing shipped ones by id
+    tracker_second_escalation_hours: int = 72  # overdue this long after the first 督办: next level
+    tracker_sweep_batch: int = 500
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -30,7 +30,10 @@ _triagers: dict[str, Any] = {}
 
 def get_triager() -> Any:
     """One Triager per process and model, loaded on first use (it holds a jieba tokenizer)."""
-    model = settings().triage_model
+    from intake.db import current_session
+    from intake.services.triage_models import active_model
+
+    model = settings().triage_model or active_model(current_session()) or ""
     triager = _triagers.get(model)
     if triager is None:
         with _lock:

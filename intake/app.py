@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     from intake.web import init_web
 
     init_web(app)
+    from intake import tracker
+
+    tracker.init_app(app)
     for name in settings.channels:
         module = importlib.import_module(f"channels.{name}")
         module.init_app(app)

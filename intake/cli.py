@@ -25,6 +25,11 @@ def main() -> None:
     """福建民政信访受理平台 — intake platform command line."""
 
 
+from intake.triage_cli import register as _register_triage  # noqa: E402 - after `main` exists
+
+_register_triage(main)
+
+
 @main.command("seed")
 @click.option("--demo", is_flag=True, help="Also create demo users and hotline numbers (demo only).")
 def seed(demo: bool) -> None:
@@ -149,3 +154,8 @@ def beat(args: tuple[str, ...]) -> None:
 
     celery = current_app.extensions["celery"]
     celery.start(["beat", "--loglevel=INFO", *args])
+
+
+from intake.tracker.cli import register as _register_tracker  # noqa: E402 - after main exists
+
+_register_tracker(main)

@@ -24,4 +24,12 @@ EVENT_LABELS = {
     "rated": "信访人已评价",
     "review_requested": "信访人申请复查（复核）",
     "attachment_added": "补充材料",
+    "reminder": "期限提醒",
+    "escalation": "超期督办",
+    "clock_paused": "期限中止计时",
+    "clock_resumed": "期限恢复计时",
+    "lead_transferred": "问题线索已移送",
+    "lead_preliminary": "问题线索初步核实",
+    "lead_filed": "问题线索已立案",
+    "lead_concluded": "问题线索已了结",
 }

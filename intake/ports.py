@@ -50,9 +50,14 @@ class NotifierRegistry:
     def __init__(self) -> None:
         self._by_channel: dict[str, Notifier] = {}
         self.default: Notifier = NullNotifier()
+        # Officers (reminders, 督办); unset, staff messages go to ``default`` like a citizen's.
+        self.staff: Notifier | None = None
 
     def register(self, channel: str, notifier: Notifier) -> None:
         self._by_channel[channel] = notifier
 
     def for_channel(self, channel: str) -> Notifier:
         return self._by_channel.get(channel, self.default)
+
+    def for_staff(self) -> Notifier:
+        return self.staff or self.default

@@ -41,6 +41,17 @@ def sweep_outbox() -> int:
     return done
 
 
+@celery.task(name="intake.sweep_tracker", acks_late=True)
+def sweep_tracker(now: str | None = None) -> dict[str, int]:
+    """Reminders and 督办 that are due (``now``: ISO time, for replays; default the clock)."""
+    import datetime as dt
+
+    from intake.tracker.sweep import sweep_all
+
+    report = sweep_all(dt.datetime.fromisoformat(now) if now else utcnow())
+    return {"clocks": report.clocks, **report.counts}
+
+
 def _kick(outbox_id: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.extensions["intake.task_mode"] == "queue":

@@ -1,0 +1,156 @@
+"""Transport for the WeChat official account: ``/channels/wechat``.
+
+GET answers WeChat's URL verification; POST takes messages in plain or safe (AES) mode.
+Every request's signature is checked (403). Bodies are capped at 64 KB (413) and parsed by
+defusedxml, refusing any DTD or entity, before wechatpy (xmltodict) sees them (400): nothing
+is expanded and nothing is stored for a refused body.
+
+The handler stays inside WeChat's 5-second window: it records the message, moves the
+dialogue one step, and answers. Triage and media downloads go through the outbox after
+the commit. A repeat of the same message (WeChat retries up to 3 times) finds the stored
+answer and creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from channels.wechat import dialogue
+from channels.wechat import messages as M
+from channels.wechat.actions import ServicePorts
+from channels.wechat.notifier import mark_seen
+from channels.wechat.parse import BadXML, inbound_from, safe_xml
+from intake.config import Settings
+from intake.db import db, utcnow
+from intake.services.context import vault
+from intake.services.conversations import (
+    claim_provider_message,
+    clear_conversation,
+    load_conversation,
+    record_response,
+    save_conversation,
+    wait_for_response,
+)
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("wechat", __name__, url_prefix="/channels/wechat")
+
+CHANNEL = "wechat"
+MAX_BODY_BYTES = 64 * 1024  # a WeChat message is a few KB; anything near this is not WeChat
+CONVERSATION_TTL = dt.timedelta(days=7)
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.extensions["intake.settings"]
+    return settings
+
+
+def _check_signature(s: Settings) -> None:
+    args = request.args
+    if not s.wechat_token:
+        abort(403)
+    try:
+        check_signature(s.wechat_token, args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", ""))
+    except InvalidSignatureException:
+        abort(403)
+
+
+def _read_body() -> bytes:
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        abort(413)
+    body = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        abort(413)
+    return body
+
+
+@bp.get("")
+def verify() -> Response:
+    _check_signature(_settings())
+    echostr = request.args.get("echostr", "")
+    return Response(echostr, mimetype="text/plain")
+
+
+@bp.post("")
+def receive() -> Response:
+    s = _settings()
+    _check_signature(s)
+    body = _read_body()
+    try:
+        safe_xml(body)
+    except BadXML:
+        abort(400)
+    crypto: WeChatCrypto | None = None
+    nonce = request.args.get("nonce", "")
+    timestamp = request.args.get("timestamp", "")
+    xml: str | bytes = body
+    if request.args.get("encrypt_type", "raw") == "aes":
+        if not s.wechat_aes_key:
+            abort(400)
+        crypto = WeChatCrypto(s.wechat_token, s.wechat_aes_key, s.wechat_app_id)
+        try:
+            xml = crypto.decrypt_message(body, request.args.get("msg_signature", ""), timestamp, nonce)
+        except InvalidSignatureException:
+            abort(403)
+        except (InvalidAppIdException, ValueError, KeyError, TypeError):
+            abort(400)
+        try:
+            safe_xml(xml)
+        except BadXML:
+            abort(400)
+    try:
+        message = parse_message(xml)
+    except Exception:  # xmltodict/wechatpy on a document that defusedxml accepted but is not a message
+        abort(400)
+    if message is None:
+        abort(400)
+    text = handle(message)
+    return _render(message, text, crypto, nonce, timestamp)
+
+
+def handle(message: Any) -> str:
+    """Record the message, run one dialogue step, store and return the answer."""
+    inbound = inbound_from(message)
+    if not inbound.sender:
+        abort(400)
+    session = db.session()
+    now = utcnow()
+    sender_key = vault().blind_index("openid", inbound.sender)
+    row, created = claim_provider_message(session, CHANNEL, inbound.dedupe_key(sender_key))
+    if not created:
+        response = row.response or wait_for_response(session, row)
+        return str(response.get("content", "")) if response else M.STILL_WORKING
+    s = _settings()
+    limits = dialogue.Limits(s.max_text_chars, s.query_rate_limit, s.query_rate_window_s)
+    state = load_conversation(session, CHANNEL, sender_key, now)
+    result = dialogue.step(state, inbound, ServicePorts(session), now, limits)
+    if result.state is None:
+        clear_conversation(session, CHANNEL, sender_key)
+    else:
+        save_conversation(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now)
+    if inbound.kind != "event" or inbound.event not in ("unsubscribe",):
+        mark_seen(session, sender_key, now)
+    record_response(session, row, {"type": "text", "content": result.reply})
+    if result.meta.get("reference"):
+        log.info("wechat message answered for %s", result.meta["reference"])
+    return result.reply
+
+
+def _render(message: Any, text: str, crypto: WeChatCrypto | None, nonce: str, timestamp: str) -> Response:
+    if not text:
+        return Response("success", mimetype="text/plain")
+    xml = TextReply(message=message, content=text).render()
+    if crypto is not None:
+        xml = crypto.encrypt_message(xml, nonce, timestamp)
+    return Response(xml, mimetype="application/xml")

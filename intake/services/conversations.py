@@ -1,0 +1,147 @@
+"""Channel conversations, inbound provider messages and shared key-values.
+
+- ``claim_provider_message``/``record_response``: one row per inbound provider message, so a
+  provider's retry of the same message finds the stored answer and creates nothing.
+- ``load_conversation``/``save_conversation``/``clear_conversation``: a dialogue's state,
+  encrypted (it may hold a name or phone), with expiry, so any web process can answer the
+  next message.
+- ``get_value``/``put_value``: small shared values with expiry (an access token, a
+  "last seen" mark), written with an upsert so concurrent writers never collide.
+
+Callers are channels (and their notifiers). Functions flush; the boundary commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from intake.db import utcnow
+from intake.models.infra import Conversation, KeyValue, ProviderMessage
+from intake.services.context import vault
+
+
+def _insert(session: Session, model: Any) -> Any:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
+    raise NotImplementedError(f"upsert not supported on {name}")
+
+
+# ---------------------------------------------------------------- provider messages
+
+
+def _find_message(session: Session, channel: str, key: str) -> ProviderMessage | None:
+    return session.scalar(
+        sa.select(ProviderMessage).where(ProviderMessage.channel == channel, ProviderMessage.message_key == key)
+    )
+
+
+def claim_provider_message(session: Session, channel: str, key: str) -> tuple[ProviderMessage, bool]:
+    """Return (row, True) for a first delivery, (row, False) for a repeat.
+
+    Concurrent deliveries race on the unique (channel, message_key) constraint: on
+    PostgreSQL the loser's insert waits for the winner's commit, then finds its row.
+    """
+    existing = _find_message(session, channel, key)
+    if existing is not None:
+        return existing, False
+    row = ProviderMessage(channel=channel, message_key=key[:160])
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        again = _find_message(session, channel, key)
+        if again is None:  # pragma: no cover - the winner rolled back between our two statements
+            raise
+        return again, False
+    return row, True
+
+
+def wait_for_response(session: Session, row: ProviderMessage, timeout_s: float = 3.0) -> dict[str, Any] | None:
+    """A repeat that arrived while the first delivery is still being answered: wait for it."""
+    deadline = time.monotonic() + timeout_s
+    while row.response is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        session.expire(row)
+        session.refresh(row)
+    return row.response
+
+
+def record_response(session: Session, row: ProviderMessage, response: dict[str, Any]) -> None:
+    row.response = response
+    session.flush()
+
+
+# ---------------------------------------------------------------- conversations
+
+
+def load_conversation(session: Session, channel: str, sender_key: str,
+                      now: dt.datetime | None = None) -> dict[str, Any] | None:
+    row = session.scalar(
+        sa.select(Conversation).where(Conversation.channel == channel, Conversation.sender_key == sender_key)
+    )
+    if row is None or row.expires_at <= (now or utcnow()):
+        return None
+    plain = vault().decrypt(row.state_enc)
+    return json.loads(plain) if plain else None
+
+
+def save_conversation(session: Session, channel: str, sender_key: str, state: dict[str, Any],
+                      ttl: dt.timedelta, now: dt.datetime | None = None) -> None:
+    at = now or utcnow()
+    enc = vault().encrypt(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+    values = {"channel": channel, "sender_key": sender_key, "state_enc": enc, "updated_at": at,
+              "expires_at": at + ttl}
+    stmt = _insert(session, Conversation).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["channel", "sender_key"],
+        set_={k: stmt.excluded[k] for k in ("state_enc", "updated_at", "expires_at")},
+    )
+    session.execute(stmt)
+
+
+def clear_conversation(session: Session, channel: str, sender_key: str) -> None:
+    session.execute(
+        sa.delete(Conversation).where(Conversation.channel == channel, Conversation.sender_key == sender_key)
+    )
+
+
+def purge_expired_conversations(session: Session, now: dt.datetime | None = None) -> int:
+    result = session.execute(sa.delete(Conversation).where(Conversation.expires_at <= (now or utcnow())))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# ---------------------------------------------------------------- key-values
+
+
+def get_value(session: Session, key: str, now: dt.datetime | None = None) -> str | None:
+    row = session.get(KeyValue, key, populate_existing=True)
+    if row is None or (row.expires_at is not None and row.expires_at <= (now or utcnow())):
+        return None
+    return row.value
+
+
+def put_value(session: Session, key: str, value: str, expires_at: dt.datetime | None) -> None:
+    stmt = _insert(session, KeyValue).values(key=key, value=value, expires_at=expires_at)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"], set_={"value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at}
+    )
+    session.execute(stmt)
+
+
+def delete_value(session: Session, key: str) -> None:
+    session.execute(sa.delete(KeyValue).where(KeyValue.key == key))

@@ -159,3 +159,7 @@ def beat(args: tuple[str, ...]) -> None:
 from intake.tracker.cli import register as _register_tracker  # noqa: E402 - after main exists
 
 _register_tracker(main)
+
+
+if __name__ == "__main__":
+    main()

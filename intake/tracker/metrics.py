@@ -81,7 +81,7 @@ def county_metrics(session: Session, region_prefix: str, period: str, now: dt.da
         .where(in_scope, Clock.name == "handle", Clock.state == ClockState.MET,
                Clock.stopped_at >= start, Clock.stopped_at < end)
         .group_by(Clock.region_code)
-    ).tuples()
+    ).all()
     for code, n, ok in handled:
         row(code).handled, row(code).on_time = int(n), int(ok or 0)
 
@@ -91,7 +91,7 @@ def county_metrics(session: Session, region_prefix: str, period: str, now: dt.da
         .where(in_scope, Clock.name.not_in(sorted(WINDOWS)), Clock.due_at >= start, Clock.due_at < end,
                Clock.state != ClockState.STOPPED, late)
         .group_by(Clock.region_code)
-    ).tuples()
+    ).all()
     for code, n in overdue:
         row(code).overdue = int(n)
 
@@ -100,17 +100,17 @@ def county_metrics(session: Session, region_prefix: str, period: str, now: dt.da
         .where(Ticket.county_code.startswith(region_prefix), Ticket.rating.is_not(None),
                Ticket.replied_at >= start, Ticket.replied_at < end)
         .group_by(Ticket.county_code)
-    ).tuples()
+    ).all()
     for code, n, ok in rated:
         if code:
             row(code).rated, row(code).satisfied = int(n), int(ok or 0)
 
-    unit_region = dict(session.execute(sa.select(Unit.id, Unit.region_code)).tuples().all())
+    unit_region = dict(session.execute(sa.select(Unit.id, Unit.region_code)).all())
     counts: dict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for kind, data in session.execute(
         sa.select(TicketEvent.kind, TicketEvent.data)
         .where(TicketEvent.kind.in_(("dispatched", "objected")), TicketEvent.at >= start, TicketEvent.at < end)
-    ).tuples():
+    ).all():
         unit_id = (data or {}).get("unit_id")
         code = unit_region.get(unit_id) if isinstance(unit_id, int) else None
         if code and len(code) == 6 and code.startswith(region_prefix):
@@ -118,7 +118,7 @@ def county_metrics(session: Session, region_prefix: str, period: str, now: dt.da
     for code, c in counts.items():
         row(code).dispatched, row(code).objected = c["dispatched"], c["objected"]
 
-    names = dict(session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(list(rows)))).tuples().all())
+    names = dict(session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(list(rows)))).all())
     for code, m in rows.items():
         m.county = names.get(code, "")
     return [rows[c] for c in sorted(rows)]

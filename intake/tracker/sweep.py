@@ -69,7 +69,7 @@ def due_clocks(session: Session, now: dt.datetime, limit: int) -> list[tuple[Clo
         # Lock the ticket too: the sweep appends to its event chain. SKIP LOCKED means a
         # sweep never waits for (or deadlocks with) a person working on the same ticket.
         q = q.with_for_update(skip_locked=True, of=[Clock, Ticket])
-    return [(c, t) for c, t in session.execute(q).tuples()]
+    return [(c, t) for c, t in session.execute(q).all()]
 
 
 UnitCache = dict[tuple[str, UnitKind], int | None]

@@ -88,7 +88,7 @@ def test_a_ticket_lives_its_whole_life_on_the_2026_calendar(app: Flask, recorder
     assert (report.counts["escalation"], report.counts["reminder"]) == (1, 1)
     assert sorted(_staff(recorder)) == [("acceptance_notice", "reminder_last_day", "35"),
                                         ("discipline_transfer", "escalation", "3505")]
-    escalation = [m for m in recorder.sent if m.kind == "escalation"][0]
+    escalation = next(m for m in recorder.sent if m.kind == "escalation")
     assert escalation.recipient["unit_id"] == str(unit("3505", UnitKind.DISCIPLINE).id)
     assert _sweep(bj(2, 27, 0, 30)).clocks == 0
     assert _sweep(bj(2, 27, 9)).clocks == 0

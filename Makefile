@@ -1,4 +1,5 @@
 # The contract with a new user: `make run` and `make test` work on a fresh clone.
+# setuptools<80: jieba imports pkg_resources, which warns from setuptools 80 on.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ export INTAKE_DATABASE_URL ?= sqlite:///var/intake.sqlite3
 
 $(BIN)/intake: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade "pip<26" "setuptools<82" wheel
+	$(BIN)/pip install -q --upgrade "pip<26" "setuptools<80" wheel
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $(BIN)/intake
 

@@ -156,6 +156,7 @@ class Classifier:
             put(w, "pension", "", 0.0)
         for w in lexicon.bureau_actor:
             put(w, "bureau_actor", "", 0.0)
+            put(w, "official", "", 0.0)  # the bureau's head is an official too
         for w in lexicon.bureau:
             put(w, "bureau", "", 0.0)
         self.table: dict[str, tuple[tuple[str, str, float], ...]] = {

@@ -140,12 +140,14 @@ class Gazetteer:
         }
 
     def words(self) -> Iterable[tuple[str, str]]:
-        """(word, kind) for the tokenizer's user dictionary; bare short names excluded."""
+        """(word, kind) for the tokenizer's user dictionary; bare short names excluded.
+
+        Trap full names (江口镇) stay in: they must come out whole so that context can
+        resolve them (莆田市江口镇), and they never route alone anyway.
+        """
         for word, entries in self.index.items():
             kind = entries[0].kind
             if kind in (SHORT,) or (kind == PREFECTURE and not word.endswith("市")):
-                continue
-            if word in self.traps and kind != FORMER:
                 continue
             yield word, kind
 

@@ -1,0 +1,219 @@
+"""WeChat webhook latency under 20 concurrent senders, as a ratio to a bare endpoint.
+
+A real server process (werkzeug's threaded server on 127.0.0.1, SQLite file, tasks on the
+in-process thread as in the embedded default) serves both ``/channels/wechat`` and a bare
+``/bench/bare`` route that touches nothing. 20 senders, each a citizen with their own openid,
+post signed WeChat messages (plain mode by default, ``--safe`` for AES): a report started,
+three lines of text, then ``提交`` (so one message in five files a ticket and queues
+triage), round after round. The bare endpoint gets the same number of requests from 20
+threads. Prints both p99s and the ratio (target <= 3x, and far inside WeChat's 5 s).
+
+Bounded: ``--rounds`` (default 10) rounds of 5 messages per sender; it stops by itself.
+Run: ``.venv/bin/python -m bench.wechat_bench`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+TOKEN = "bench-token"  # noqa: S105 - a throwaway token for a loopback benchmark
+APP_ID = "wxbench000000000"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+SENDERS = 20
+TEXT = ("<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        "<CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
+        "<MsgId>{msg_id}</MsgId></xml>")
+SCRIPT = ("举报", "福州市鼓楼区东街社区低保金本月未发放，", "已经打电话问过社区，", "希望尽快核实处理。", "提交")
+
+
+# ---------------------------------------------------------------- server side
+
+
+def serve(db_path: str, port: int, upload_dir: str) -> None:
+    from flask import Response
+    from werkzeug.serving import make_server
+
+    from intake.app import create_app
+    from intake.config import load_settings
+    from intake.db import db
+    from intake.services import org
+
+    settings = load_settings(
+        {}, mode="demo", database_url=f"sqlite:///{db_path}", task_mode="thread", upload_dir=upload_dir,
+        channels=("wechat",), wechat_token=TOKEN, wechat_app_id=APP_ID, wechat_app_secret="bench",  # noqa: S106 - loopback benchmark
+        wechat_aes_key=AES_KEY, wechat_api_base="http://127.0.0.1:9/cgi-bin/",
+    )
+    app = create_app(settings)
+    with app.app_context():
+        db.create_all()
+        org.seed_regions(db.session)
+        org.seed_units(db.session)
+        db.session.commit()
+
+    @app.post("/bench/bare")
+    def bare() -> Response:
+        return Response("success", mimetype="text/plain")
+
+    logging_off()
+    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
+
+
+def logging_off() -> None:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("intake").setLevel(logging.WARNING)
+    logging.getLogger("channels").setLevel(logging.WARNING)
+
+
+# ---------------------------------------------------------------- client side
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _sign(timestamp: str, nonce: str) -> str:
+    # SHA-1 is what WeChat specifies for this signature.
+    return hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()  # noqa: S324
+
+
+def _p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[98]
+
+
+def run(rounds: int, safe: bool) -> tuple[float, float, int, float, float]:
+    import requests
+    from wechatpy.crypto import WeChatCrypto
+
+    tmp = Path(tempfile.mkdtemp(prefix="wechat-bench-"))
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.wechat_bench", "--serve", str(tmp / "bench.sqlite3"), str(port),
+         str(tmp / "uploads")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(base + "/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("bench server did not start: " + (proc.stderr.read().decode()[-2000:]
+                                                                     if proc.stderr else ""))
+            time.sleep(0.2)
+
+        crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
+        ids = itertools.count(10**15)
+        nonces = itertools.count(1)
+        lock = threading.Lock()
+        errors = [0]
+
+        def post_webhook(http: requests.Session, openid: str, content: str) -> float:
+            with lock:
+                msg_id, nonce = next(ids), str(next(nonces))
+            ts = str(int(time.time()))
+            xml = TEXT.format(openid=openid, ts=ts, content=content, msg_id=msg_id)
+            params = {"signature": _sign(ts, nonce), "timestamp": ts, "nonce": nonce}
+            body = xml.encode()
+            if safe:
+                import xmltodict
+
+                enc = xmltodict.parse(crypto.encrypt_message(xml, nonce, ts))["xml"]
+                params.update(encrypt_type="aes", msg_signature=enc["MsgSignature"])
+                body = f"<xml><Encrypt><![CDATA[{enc['Encrypt']}]]></Encrypt></xml>".encode()
+            started = time.perf_counter()
+            resp = http.post(base + "/channels/wechat", params=params, data=body, timeout=30)
+            elapsed = time.perf_counter() - started
+            if resp.status_code != 200:
+                with lock:
+                    errors[0] += 1
+            return elapsed
+
+        filing: list[float] = []
+
+        def sender(i: int) -> list[float]:
+            http = requests.Session()
+            http.trust_env = False
+            openid = f"o_bench_{i:03d}"
+            out = []
+            for _ in range(rounds):
+                for line in SCRIPT:
+                    elapsed = post_webhook(http, openid, line)
+                    out.append(elapsed)
+                    if line == "提交":
+                        with lock:
+                            filing.append(elapsed)
+            return out
+
+        def bare(i: int) -> list[float]:
+            http = requests.Session()
+            http.trust_env = False
+            out = []
+            for _ in range(rounds * len(SCRIPT)):
+                started = time.perf_counter()
+                http.post(base + "/bench/bare", data=b"<xml/>", timeout=10)
+                out.append(time.perf_counter() - started)
+            return out
+
+        with ThreadPoolExecutor(SENDERS) as pool:  # warm-up: imports, first connections
+            list(pool.map(lambda i: bare(i)[:1], range(SENDERS)))
+        with ThreadPoolExecutor(SENDERS) as pool:
+            bare_samples = [s for chunk in pool.map(bare, range(SENDERS)) for s in chunk]
+        with ThreadPoolExecutor(SENDERS) as pool:
+            hook_samples = [s for chunk in pool.map(sender, range(SENDERS)) for s in chunk]
+        dialogue_only = sorted(hook_samples)
+        for f in filing:
+            dialogue_only.remove(f)
+        return _p99(hook_samples), _p99(bare_samples), errors[0], _p99(filing), _p99(dialogue_only)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--serve", nargs=3, metavar=("DB", "PORT", "UPLOADS"), help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=10, help="report rounds per sender (5 messages each)")
+    parser.add_argument("--safe", action="store_true", help="safe (AES) mode instead of plain")
+    args = parser.parse_args(argv if argv is not None else [])
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]), args.serve[2])
+        return 0
+    hook, bare, errors, filing, chat = run(args.rounds, args.safe)
+    n = SENDERS * args.rounds * len(SCRIPT)
+    ratio = hook / bare if bare else float("inf")
+    mode = "safe" if args.safe else "plain"
+    print(f"wechat webhook ({mode} mode), {SENDERS} concurrent senders, {n} requests each side")
+    print(f"  webhook p99: {hook * 1000:.1f} ms")
+    print(f"  bare    p99: {bare * 1000:.1f} ms")
+    print(f"  ratio: {ratio:.2f}x (target <= 3x; WeChat's window is 5000 ms)")
+    print(f"  of which: dialogue messages p99 {chat * 1000:.1f} ms ({chat / bare:.2f}x), "
+          f"filing (提交) p99 {filing * 1000:.1f} ms ({filing / bare:.2f}x)")
+    if errors:
+        print(f"  non-200 answers: {errors}")
+    return 0 if errors == 0 and hook < 5.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from cryptography.fernet import Fernet
 
-from intake.crypto import Vault, check_query_code, hash_query_code
+from intake.crypto import Vault
 from intake.identifiers import is_valid_reference, new_reference
 
 
@@ -23,11 +23,14 @@ def test_reference_catches_every_single_digit_error_and_adjacent_swap() -> None:
                 assert not is_valid_reference(ref[:i] + ref[i + 1] + ref[i] + ref[i + 2:])
 
 
-def test_query_code_is_hashed_not_stored() -> None:
-    stored = hash_query_code("123456")
+def test_query_code_is_stored_keyed_and_salted() -> None:
+    v = Vault((Fernet.generate_key().decode(),), "server-secret")
+    stored = v.hash_query_code("123456")
     assert "123456" not in stored
-    assert check_query_code(stored, "123456")
-    assert not check_query_code(stored, "123457")
+    assert stored != v.hash_query_code("123456")  # salted per ticket
+    assert v.check_query_code(stored, "123456")
+    assert not v.check_query_code(stored, "123457")
+    assert not Vault((Fernet.generate_key().decode(),), "other-secret").check_query_code(stored, "123456")
 
 
 def test_key_rotation_reads_old_tokens_and_rewrites_them() -> None:

@@ -7,6 +7,8 @@ same transaction as their work and locked with SKIP LOCKED on PostgreSQL.
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import current_app
@@ -52,12 +54,30 @@ def sweep_tracker(now: str | None = None) -> dict[str, int]:
     return {"clocks": report.clocks, **report.counts}
 
 
-def _kick(outbox_id: int) -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.extensions["intake.task_mode"] == "queue":
+_publisher: ThreadPoolExecutor | None = None
+_publisher_pid = 0
+
+
+def _publish(outbox_id: int) -> None:
+    try:
         deliver_outbox.delay(outbox_id)
-    else:
+    except Exception as exc:  # the row stays pending; the sweep sends it
+        log.warning("could not queue outbox %s: %s", outbox_id, type(exc).__name__)
+
+
+def _kick(outbox_id: int) -> None:
+    """After commit: hand the row to the queue. Publishing to the broker happens on a
+    background thread so the request (WeChat's 5-second window) never waits on the broker;
+    a row whose publish is lost with the process is picked up by the sweep."""
+    global _publisher, _publisher_pid
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.extensions["intake.task_mode"] != "queue":
         run_later(app, _run_in_fresh_context, app, outbox_id)
+        return
+    if _publisher is None or _publisher_pid != os.getpid():  # a fresh pool after a fork
+        _publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-publish")
+        _publisher_pid = os.getpid()
+    _publisher.submit(_publish, outbox_id)
 
 
 def _run_in_fresh_context(app: Any, outbox_id: int) -> None:

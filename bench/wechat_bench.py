@@ -15,9 +15,9 @@ Run: ``.venv/bin/python -m bench.wechat_bench`` (or ``make bench``).
 from __future__ import annotations
 
 import argparse
-import os
 import hashlib
 import itertools
+import os
 import socket
 import statistics
 import subprocess

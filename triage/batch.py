@@ -130,3 +130,50 @@ def evaluate(rows: Iterable[Any], triager: Triager | KeywordModel) -> dict[str, 
         for toks, label in rows:
             pairs.append((str(label), triager.predict(list(toks))[0]))
     return scores_from_pairs(pairs)
+
+
+def routing_scores(rows: Iterable[Mapping[str, Any]], triager: Triager) -> dict[str, Any]:
+    """Score the engine's county against ``{"text", "county_code" | None, "variant"?}`` rows.
+
+    ``right``/``wrong``/``unresolved`` are shares of the rows that name a county;
+    ``none_assigned`` is the share of rows naming no place that still got a county.
+    ``right_with_context`` leaves out rows whose only clue is a township name shared by
+    several counties with no city or county named: the rules say those go to the dispatcher.
+    """
+    names = {d.code: d.name for d in triager.gazetteer.divisions}
+    n_loc = n_none = right = wrong = none_assigned = no_ctx = right_ctx = 0
+    by_variant: dict[str, dict[str, int]] = {}
+    for row in rows:
+        got = triager.triage(str(row["text"])).county_code
+        truth = row.get("county_code")
+        variant = str(row.get("variant") or "")
+        v = by_variant.setdefault(variant, {"n": 0, "right": 0, "wrong": 0, "unresolved": 0})
+        v["n"] += 1
+        if truth is None:
+            n_none += 1
+            if got is not None:
+                none_assigned += 1
+                v["wrong"] += 1
+            else:
+                v["right"] += 1
+            continue
+        n_loc += 1
+        ok = got == truth
+        right += ok
+        wrong += got is not None and not ok
+        v["right" if ok else ("wrong" if got else "unresolved")] += 1
+        if variant == "shared_township" and names.get(str(truth)[:4], "?") not in row["text"]:
+            no_ctx += 1
+        else:
+            right_ctx += ok
+    return {
+        "n_named": n_loc,
+        "n_none": n_none,
+        "right": round(right / n_loc, 4) if n_loc else 0.0,
+        "wrong": round(wrong / n_loc, 4) if n_loc else 0.0,
+        "unresolved": round((n_loc - right - wrong) / n_loc, 4) if n_loc else 0.0,
+        "none_assigned": round(none_assigned / n_none, 4) if n_none else 0.0,
+        "shared_township_without_context": no_ctx,
+        "right_with_context": round(right_ctx / (n_loc - no_ctx), 4) if n_loc > no_ctx else 0.0,
+        "by_variant": by_variant,
+    }

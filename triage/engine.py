@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage.classify import Classifier, Lexicon
 from triage.gazetteer import by_code
-from triage.learn import KeywordModel
 from triage.locate import (
     COMBO,
     COUNTY,
@@ -28,6 +27,9 @@ from triage.locate import (
     locate,
 )
 from triage.tokenize import LEXICON_FREQ, PLACE_FREQ, TRAP_FREQ, TriageTokenizer
+
+if TYPE_CHECKING:  # numpy is imported only when a model is loaded: faster start-up
+    from triage.learn import KeywordModel
 
 # Confidence given to a county taken from a hint rather than the text, in DESIGN order.
 HINT_CONFIDENCE = {"hotline": 0.8, "form": 0.75, "history": 0.5}
@@ -99,7 +101,11 @@ class Triager:
         lex = Lexicon.load(lexicon_path)
         gaz = Gazetteer(untrap=lex.untrap)
         tokenizer = TriageTokenizer(user_words(gaz, lex), cache_dir=cache_dir)
-        model = KeywordModel.load(model_path) if model_path is not None else None
+        model = None
+        if model_path is not None:
+            from triage.learn import KeywordModel
+
+            model = KeywordModel.load(model_path)
         return cls(tokenizer, gaz, Classifier(lex), model)
 
     def tokens(self, text: str) -> list[str]:

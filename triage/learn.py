@@ -312,25 +312,31 @@ def train_tokens(
     )
 
 
+def stratified_folds(labels: Sequence[str], folds: int = 5, seed: int = 0) -> list[int]:
+    """Fold number of each row, each label spread evenly over the folds."""
+    by_label: dict[str, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by_label.setdefault(lab, []).append(i)
+    rng = random.Random(seed)
+    fold_of = [0] * len(labels)
+    for lab in sorted(by_label):
+        idxs = by_label[lab][:]
+        rng.shuffle(idxs)
+        for k, i in enumerate(idxs):
+            fold_of[i] = k % folds
+    return fold_of
+
+
 def cross_validate(
     rows: Sequence[tuple[Sequence[str], str]],
     folds: int = 5,
     config: TrainConfig | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """Stratified k-fold macro-F1 on pre-tokenised rows."""
+    """Stratified k-fold scores on pre-tokenised rows: pooled and per-fold macro-F1."""
     from triage.batch import scores_from_pairs  # local: batch imports the engine
 
-    by_label: dict[str, list[int]] = {}
-    for i, (_t, lab) in enumerate(rows):
-        by_label.setdefault(lab, []).append(i)
-    rng = random.Random(seed)
-    fold_of = [0] * len(rows)
-    for idxs in by_label.values():
-        idxs = idxs[:]
-        rng.shuffle(idxs)
-        for k, i in enumerate(idxs):
-            fold_of[i] = k % folds
+    fold_of = stratified_folds([lab for _t, lab in rows], folds, seed)
     per_fold: list[float] = []
     pairs_all: list[tuple[str, str]] = []
     for f in range(folds):
@@ -342,5 +348,5 @@ def cross_validate(
         per_fold.append(scores_from_pairs(pairs)["macro_f1"])
     total = scores_from_pairs(pairs_all)
     total["per_fold_macro_f1"] = per_fold
-    total["mean_fold_macro_f1"] = float(np.mean(per_fold))
+    total["mean_fold_macro_f1"] = round(float(np.mean(per_fold)), 4)
     return total

@@ -22,8 +22,9 @@ SPECIFIC_DOMAINS = DOMAINS[:7]
 ISSUE_GROUPS = ("corruption", "conduct", "policy", "other")
 ISSUE_THRESHOLD = 2.0
 # How far (in tokens) an official may stand from a corruption word and still be its subject.
-ACTOR_WINDOW = 30
+ACTOR_WINDOW = 15
 BUREAU_WINDOW = 4
+SPECULATION_WINDOW = 4
 _SENTENCE_END = frozenset("。！？!?；;\n")
 
 
@@ -44,6 +45,9 @@ class Lexicon:
     pension: frozenset[str]
     pension_cancels: frozenset[str]
     negation: frozenset[str]
+    speculation: frozenset[str]
+    salutation_before: frozenset[str]
+    salutation_after: frozenset[str]
     bureau_actor: frozenset[str]
     bureau: frozenset[str]
     addressee_before: frozenset[str]
@@ -91,6 +95,9 @@ class Lexicon:
             # In a pension or wage complaint "克扣/少发" is about the amount, not a bribe.
             pension_cancels=frozenset(withholding | set(data["discipline"]["weak"])),
             negation=frozenset(ctx["negation"]),
+            speculation=frozenset(ctx.get("speculation", ())),
+            salutation_before=frozenset(ctx.get("salutation_before", ())),
+            salutation_after=frozenset(ctx.get("salutation_after", ())),
             bureau_actor=frozenset(acc["bureau_actor"]),
             bureau=frozenset(acc["bureau"]),
             addressee_before=frozenset(acc["addressee_before"]),
@@ -152,6 +159,8 @@ class Classifier:
             put(w, "weak", "", 0.0)
         for w in lexicon.general:
             put(w, "general", "", 0.0)
+        for w in lexicon.speculation:
+            put(w, "speculation", "", 0.0)
         for w in lexicon.pension:
             put(w, "pension", "", 0.0)
         for w in lexicon.bureau_actor:
@@ -176,6 +185,7 @@ class Classifier:
         weak: list[tuple[int, str]] = []
         general: list[str] = []
         pension = False
+        speculation: list[int] = []
         bureau_actor: list[int] = []
         bureau: list[int] = []
         keywords: dict[str, None] = {}
@@ -203,7 +213,8 @@ class Classifier:
                     urgent_score += wt
                     keywords.setdefault(tok)
                 elif kind == "official":
-                    officials.append(i)
+                    if not self._salutation(tokens, i):
+                        officials.append(i)
                 elif kind == "private":
                     private.append(i)
                 elif kind == "strong":
@@ -214,6 +225,8 @@ class Classifier:
                     general.append(tok)
                 elif kind == "pension":
                     pension = True
+                elif kind == "speculation":
+                    speculation.append(i)
                 elif kind == "bureau_actor":
                     bureau_actor.append(i)
                 elif kind == "bureau":
@@ -228,9 +241,17 @@ class Classifier:
         for k in issues:
             rules.append(f"issue {k} ({lex.labels.get(k, k)}): score {iss_score[k]:g}")
 
+        civil_evidence = any(v > 0 for k, v in dom_score.items() if k != "not_civil")
+        spec: set[int] = set()
+        for j in speculation:
+            spec.update(range(j + 1, j + 1 + SPECULATION_WINDOW))
         discipline = self._discipline(
-            strong, weak, officials, private, general, pension, domain, rules, keywords,
+            [(i, w) for i, w in strong if i not in spec],
+            [(i, w) for i, w in weak if i not in spec],
+            officials, private, general, pension, domain, civil_evidence, rules, keywords,
         )
+        if not discipline and any(i in spec for i, _w in strong + weak):
+            rules.append("not discipline: corruption word in a question or a wish, not an accusation")
         urgent = urgent_score >= lex.urgent_threshold
         if urgent:
             rules.append(f"urgent: risk words score {urgent_score:g} ≥ {lex.urgent_threshold:g}")
@@ -253,6 +274,15 @@ class Classifier:
             accuses_unit=accuses,
             keywords=tuple(keywords),
             rules=tuple(rules),
+        )
+
+    def _salutation(self, tokens: Sequence[str], i: int) -> bool:
+        """尊敬的王书记：您好 names the addressee; 王 may stand between 尊敬的 and 书记."""
+        lex = self.lex
+        before = tokens[max(0, i - 2): i]
+        after = tokens[i + 1: i + 4]
+        return any(t in lex.salutation_before for t in before) or any(
+            t in lex.salutation_after for t in after
         )
 
     def _domain(self, score: Mapping[str, float], rules: list[str]) -> tuple[str, float]:
@@ -284,6 +314,7 @@ class Classifier:
         general: list[str],
         pension: bool,
         domain: str,
+        civil_evidence: bool,
         rules: list[str],
         keywords: dict[str, None],
     ) -> bool:
@@ -292,9 +323,10 @@ class Classifier:
         def near(i: int, where: list[int]) -> bool:
             return any(abs(i - j) <= ACTOR_WINDOW for j in where)
 
-        pension_case = pension and domain == "not_civil"
+        # A pension or wage complaint: no specific social-assistance domain is named.
+        pension_case = pension and domain in ("not_civil", "other_civil")
         candidates = [(i, w, "strong") for i, w in strong]
-        if domain != "not_civil":
+        if domain != "not_civil" and civil_evidence:
             candidates += [(i, w, "weak") for i, w in weak]
         for i, word, strength in candidates:
             if pension_case and word in lex.pension_cancels:

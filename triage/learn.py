@@ -2,7 +2,7 @@
 
 The model is a linear classifier over features taken from the jieba tokens of the same one
 pass the engine makes: word unigrams (``w:低保``) and character n-grams of the tokens joined
-back together (``c:低保户``), weighted TF-IDF with a logarithmic term frequency, and trained as
+back together (``c:低保``, 1-2 characters), weighted TF-IDF with a logarithmic term frequency, and trained as
 a one-vs-rest L2-loss linear SVM by dual coordinate descent (the liblinear algorithm) in
 plain numpy. The saved file is JSON an admin can read, diff, version and roll back:
 
@@ -35,7 +35,7 @@ _NOT_TEXT = re.compile(r"[\W\d_a-zA-Z]+")
 
 @dataclass(frozen=True, slots=True)
 class FeatureConfig:
-    word_unigrams: bool = False
+    word_unigrams: bool = True
     char_min: int = 1
     char_max: int = 2
     min_df: int = 2
@@ -50,9 +50,9 @@ class FeatureConfig:
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
     features: FeatureConfig = field(default_factory=FeatureConfig)
-    c: float = 3.0  # SVM regularisation, as LinearSVC's C
+    c: float = 2.0  # SVM regularisation, as LinearSVC's C
     balanced: bool = True  # weigh rare labels up (macro-F1 counts every label alike)
-    epochs: int = 6
+    epochs: int = 10
     tol: float = 0.05  # stop when no projected gradient exceeds this
     seed: int = 0
     keep_top: int = 6000  # features kept per label in the file (by |weight|)

@@ -20,6 +20,7 @@ import json
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -102,28 +103,63 @@ class KeywordModel:
         self.created_at = created_at
         self.n_train = n_train
         self.meta = dict(meta or {})
+        self._compile()
 
     # ------------------------------------------------------------------ predict
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        counts = extract(tokens, self.config)
-        idf = self.idf
-        weights = self.weights
-        vals: list[float] = []
-        rows: list[list[float]] = []
-        norm2 = 0.0
-        for f, c in counts.items():
-            w = idf.get(f)
-            if w is None:
-                continue
-            v = (1.0 + math.log(c)) * w
-            norm2 += v * v
-            row = weights.get(f)
+    def _compile(self) -> None:
+        """Index the features once so that scoring a text is a gather and a dot product."""
+        feats = list(self.idf)
+        self._word_index: dict[str, int] = {}
+        self._char_index: dict[str, int] = {}
+        for j, f in enumerate(feats):
+            target = self._word_index if f.startswith("w:") else self._char_index
+            target[f[2:]] = j
+        self._idf_vec = np.array([self.idf[f] for f in feats])
+        self._w_mat = np.zeros((len(feats), len(self.labels)))
+        for j, f in enumerate(feats):
+            row = self.weights.get(f)
             if row is not None:
-                vals.append(v)
-                rows.append(row)
+                self._w_mat[j] = row
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Decision values per label; the same numbers ``extract`` + TF-IDF would give.
+
+        N-grams are counted over the joined text without splitting at punctuation: the
+        extra n-grams that span a non-text character are never in the vocabulary, so they
+        are dropped by the look-up and do not enter the norm either.
+        """
+        cfg = self.config
+        idx: list[int] = []
+        tf: list[int] = []
+        if cfg.word_unigrams:
+            get = self._word_index.get
+            for tok, c in Counter(tokens).items():
+                j = get(tok)
+                if j is not None:
+                    idx.append(j)
+                    tf.append(c)
+        lo, hi = cfg.char_min, cfg.char_max
+        if hi >= lo > 0:
+            text = "".join(tokens)
+            grams: Counter[str] = Counter()
+            for n in range(lo, hi + 1):
+                if n == 1:
+                    grams.update(text)
+                else:
+                    grams.update(text[k:k + n] for k in range(len(text) - n + 1))
+            get = self._char_index.get
+            for g, c in grams.items():
+                j = get(g)
+                if j is not None:
+                    idx.append(j)
+                    tf.append(c)
         out = self.bias.copy()
-        if rows and norm2 > 0:
-            out += np.asarray(vals) @ np.asarray(rows) / math.sqrt(norm2)
+        if idx:
+            ix = np.array(idx)
+            v = (1.0 + np.log(np.array(tf, dtype=np.float64))) * self._idf_vec[ix]
+            norm = float(np.sqrt(v @ v))
+            if norm > 0:
+                out += (v @ self._w_mat[ix]) / norm
         return out
 
     def predict(self, tokens: Sequence[str]) -> tuple[str, float]:

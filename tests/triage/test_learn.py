@@ -94,3 +94,28 @@ def test_not_a_model_file_is_refused(tmp_path: Path) -> None:
     path.write_text('{"format": "something else"}')
     with pytest.raises(ValueError):
         KeywordModel.load(path)
+
+
+def reference_scores(model: KeywordModel, tokens: list[str]) -> list[float]:
+    """TF-IDF by the training-time ``extract``, the slow and obvious way."""
+    import math
+
+    from triage.learn import extract
+
+    vals = {
+        f: (1 + math.log(c)) * model.idf[f]
+        for f, c in extract(tokens, model.config).items() if f in model.idf
+    }
+    norm = math.sqrt(sum(v * v for v in vals.values()))
+    out = []
+    for k, b in enumerate(model.bias):
+        s = sum(v * model.weights[f][k] for f, v in vals.items() if f in model.weights)
+        out.append(float(b) + (s / norm if norm else 0.0))
+    return out
+
+
+def test_fast_scoring_equals_reference(model: KeywordModel, triager: Triager) -> None:
+    for text in ["公墓价格太贵，请尽快处理！！", "低保户的待遇2024年", "abc 殡葬改革", "。"]:
+        toks = triager.tokens(text)
+        fast = [float(x) for x in model.scores(toks)]
+        assert fast == pytest.approx(reference_scores(model, toks), abs=1e-9)

@@ -690,7 +690,11 @@ def request_review(session: Session, ticket: Ticket, reason: str, *, now: dt.dat
     _require_state(ticket, Status.REPLIED, Status.CLOSED, action="申请复查")
     if ticket.review_level >= MAX_REVIEW_LEVEL:
         raise InvalidTransition("复核意见为最终意见，不能再申请。", "review_final")
-    if ticket.replied_at is None or _now(now) > ticket.replied_at + dt.timedelta(days=30):
+    hook = current_app.extensions.get("intake.review_request_deadline")
+    deadline = hook(ticket) if hook else None
+    if deadline is None and ticket.replied_at is not None:
+        deadline = ticket.replied_at + dt.timedelta(days=30)
+    if deadline is None or _now(now) > deadline:
         raise InvalidTransition("已超过申请期限（收到答复之日起 30 日）。", "review_window_closed")
     if session.scalar(sa.select(Ticket.id).where(Ticket.review_of_id == ticket.id)) is not None:
         raise InvalidTransition("已申请过复查。", "review_exists")

@@ -21,5 +21,6 @@ def init_app(app: Flask) -> None:
     services.configure(app)
     audit.add_listener(services.on_ticket_event)
     app.extensions["intake.objection_deadline"] = services.objection_deadline
+    app.extensions["intake.review_request_deadline"] = services.review_request_deadline
     services.register_outbox_handlers()
     app.register_blueprint(bp)

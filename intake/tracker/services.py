@@ -135,6 +135,17 @@ def objection_deadline(ticket: Ticket) -> dt.datetime | None:
     return due_with_pauses(pack.clock("objection"), ticket.dispatched_at, calendar())
 
 
+def review_request_deadline(ticket: Ticket) -> dt.datetime | None:
+    """End of the citizen's window to ask for 复查 (or 复核 after a 复查), from the reply."""
+    if ticket.replied_at is None:
+        return None
+    name = "review_request" if ticket.review_level == 0 else "recheck_request"
+    pack = pack_for(ticket)
+    if name not in pack.clocks:
+        return None
+    return due_with_pauses(pack.clock(name), ticket.replied_at, calendar())
+
+
 # ---------------------------------------------------------------- scheduling (pure over a row)
 
 

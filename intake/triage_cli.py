@@ -37,7 +37,7 @@ def register(main: click.Group) -> None:
         from triage.engine import Triager
 
         triager = Triager.load(model_path=model_path)
-        source = open(input_path, encoding="utf-8") if input_path else sys.stdin  # noqa: SIM115
+        source = open(input_path, encoding="utf-8") if input_path else sys.stdin
         try:
             for out in classify_lines(source, triager):
                 click.echo(out)

@@ -89,7 +89,8 @@ def pg_url() -> Iterator[str]:
     with pg.postgres_server() as server:
         if server is None:
             if os.environ.get("INTAKE_REQUIRE_POSTGRES") == "1":
-                pytest.fail("PostgreSQL tier required but no server: set INTAKE_TEST_DATABASE_URL or install PostgreSQL")
+                pytest.fail("PostgreSQL tier required but no server: "
+                            "set INTAKE_TEST_DATABASE_URL or install PostgreSQL")
             pytest.skip("PostgreSQL tier SKIPPED: no INTAKE_TEST_DATABASE_URL and no initdb found")
         with pg.fresh_database(server) as url:
             yield url

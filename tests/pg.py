@@ -30,8 +30,9 @@ def _free_port() -> int:
 
 @contextmanager
 def throwaway_cluster() -> Iterator[str | None]:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or ([shutil.which("initdb")] if shutil.which("initdb") else [])
-    if not found or not found[-1]:
+    on_path = shutil.which("initdb")
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or ([on_path] if on_path else [])
+    if not found:
         yield None
         return
     bindir = os.path.dirname(found[-1])

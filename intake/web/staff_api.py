@@ -55,7 +55,8 @@ def list_tickets() -> Response:
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError as exc:
         raise ValidationFailed("limit 和 offset 须为整数。", "paging") from exc
-    rows = current_session().scalars(q.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit).offset(offset))
+    q = q.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit).offset(offset)
+    rows = current_session().scalars(q)
     return jsonify(tickets=[staff_view(t, full=False) for t in rows])
 
 
@@ -86,7 +87,8 @@ def _ref_ticket(body: dict[str, Any], key: str) -> Ticket:
 
 Action = Callable[[Actor, Ticket, dict[str, Any]], Any]
 ACTIONS: dict[str, Action] = {
-    "dispatch": lambda a, t, b: svc.dispatch_ticket(current_session(), a, t, _unit(b), note=opt_str(b, "note", 500) or ""),
+    "dispatch": lambda a, t, b: svc.dispatch_ticket(
+        current_session(), a, t, _unit(b), note=opt_str(b, "note", 500) or ""),
     "locate": lambda a, t, b: svc.set_location(current_session(), a, t, req_str(b, "county_code", 6),
                                                opt_str(b, "township_code", 9)),
     "accept": lambda a, t, b: svc.accept_ticket(current_session(), a, t),

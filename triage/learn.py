@@ -20,10 +20,10 @@ import json
 import math
 import random
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,10 @@ class FeatureConfig:
     char_min: int = 1
     char_max: int = 2
     min_df: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.char_min <= self.char_max <= 3:
+            raise ValueError("character n-grams: 0 <= char_min <= char_max <= 3")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +85,18 @@ def extract(tokens: Sequence[str], cfg: FeatureConfig) -> dict[str, int]:
 Tokenize = Callable[[str], Sequence[str]]
 
 
+def _pack(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
+
+
+def _rows(items: Iterable[str], n: int, index: dict[str, int]) -> np.ndarray:
+    """Feature row of each item, -1 when unknown; the look-up loop runs in C (map)."""
+    return np.fromiter(map(index.get, items, repeat(-1)), dtype=np.int64, count=n)
+
+
 class KeywordModel:
     """A readable linear model: per feature an IDF and one weight per label."""
 
@@ -114,6 +130,13 @@ class KeywordModel:
         for j, f in enumerate(feats):
             target = self._word_index if f.startswith("w:") else self._char_index
             target[f[2:]] = j
+        # Character n-grams (n <= 3) are looked up as integers: 21 bits per code point,
+        # searched in a sorted array, so a text's n-grams never become Python strings.
+        keys = [(_pack(f[2:]), j) for j, f in enumerate(feats)
+                if f.startswith("c:") and 0 < len(f) - 2 <= 3]
+        keys.sort()
+        self._char_keys = np.array([k for k, _j in keys], dtype=np.uint64)
+        self._char_rows = np.array([j for _k, j in keys], dtype=np.int64)
         self._idf_vec = np.array([self.idf[f] for f in feats])
         self._w_mat = np.zeros((len(feats), len(self.labels)))
         for j, f in enumerate(feats):
@@ -129,34 +152,30 @@ class KeywordModel:
         are dropped by the look-up and do not enter the norm either.
         """
         cfg = self.config
-        idx: list[int] = []
-        tf: list[int] = []
+        found: list[np.ndarray] = []
         if cfg.word_unigrams:
-            get = self._word_index.get
-            for tok, c in Counter(tokens).items():
-                j = get(tok)
-                if j is not None:
-                    idx.append(j)
-                    tf.append(c)
-        lo, hi = cfg.char_min, cfg.char_max
-        if hi >= lo > 0:
+            found.append(_rows(tokens, len(tokens), self._word_index))
+        lo, hi = cfg.char_min, min(cfg.char_max, 3)
+        if hi >= lo > 0 and len(self._char_keys):
             text = "".join(tokens)
-            grams: Counter[str] = Counter()
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
             for n in range(lo, hi + 1):
-                if n == 1:
-                    grams.update(text)
-                else:
-                    grams.update(text[k:k + n] for k in range(len(text) - n + 1))
-            get = self._char_index.get
-            for g, c in grams.items():
-                j = get(g)
-                if j is not None:
-                    idx.append(j)
-                    tf.append(c)
+                m = len(codes) - n + 1
+                if m <= 0:
+                    continue
+                key = codes[:m].copy()
+                for i in range(1, n):
+                    key = (key << np.uint64(21)) | codes[i:i + m]
+                pos = np.searchsorted(self._char_keys, key)
+                pos[pos == len(self._char_keys)] = 0
+                hit = self._char_keys[pos] == key
+                found.append(self._char_rows[pos[hit]])
         out = self.bias.copy()
-        if idx:
-            ix = np.array(idx)
-            v = (1.0 + np.log(np.array(tf, dtype=np.float64))) * self._idf_vec[ix]
+        rows = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        rows = rows[rows >= 0]
+        if len(rows):
+            ix, counts = np.unique(rows, return_counts=True)
+            v = (1.0 + np.log(counts)) * self._idf_vec[ix]
             norm = float(np.sqrt(v @ v))
             if norm > 0:
                 out += (v @ self._w_mat[ix]) / norm

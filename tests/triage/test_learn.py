@@ -119,3 +119,10 @@ def test_fast_scoring_equals_reference(model: KeywordModel, triager: Triager) ->
         toks = triager.tokens(text)
         fast = [float(x) for x in model.scores(toks)]
         assert fast == pytest.approx(reference_scores(model, toks), abs=1e-9)
+
+
+def test_char_ngrams_longer_than_three_are_refused() -> None:
+    from triage.learn import FeatureConfig
+
+    with pytest.raises(ValueError):
+        FeatureConfig(char_max=4)

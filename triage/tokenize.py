@@ -74,7 +74,12 @@ class TriageTokenizer:
         return path
 
     def cut(self, text: str) -> list[str]:
-        """One segmentation pass; whitespace tokens are dropped."""
+        """One segmentation pass; whitespace tokens are dropped.
+
+        jieba's HMM (new-word discovery) is off by default: every word the rules look up is
+        in the dictionary, unknown words then come out as single characters, which the
+        learned model's character n-grams cover, and the pass is about a third faster.
+        """
         return [t for t in self._tok.cut(text, HMM=self.hmm) if not t.isspace()]
 
     __call__ = cut

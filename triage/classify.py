@@ -24,7 +24,7 @@ ISSUE_THRESHOLD = 2.0
 # How far (in tokens) an official may stand from a corruption word and still be its subject.
 ACTOR_WINDOW = 15
 BUREAU_WINDOW = 4
-SPECULATION_WINDOW = 4
+_CLAUSE_END = frozenset("，,、。！？!?；;：:\n")
 _SENTENCE_END = frozenset("。！？!?；;\n")
 
 
@@ -242,9 +242,13 @@ class Classifier:
             rules.append(f"issue {k} ({lex.labels.get(k, k)}): score {iss_score[k]:g}")
 
         civil_evidence = any(v > 0 for k, v in dom_score.items() if k != "not_civil")
+        # A speculation word reaches to the end of its clause (难道就是为了得到…回扣？).
         spec: set[int] = set()
         for j in speculation:
-            spec.update(range(j + 1, j + 1 + SPECULATION_WINDOW))
+            pos = j + 1
+            while pos < len(tokens) and tokens[pos] not in _CLAUSE_END:
+                spec.add(pos)
+                pos += 1
         discipline = self._discipline(
             [(i, w) for i, w in strong if i not in spec],
             [(i, w) for i, w in weak if i not in spec],

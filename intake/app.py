@@ -48,6 +48,11 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Rate limits are per client: behind a proxy the client is in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
 
     app.extensions["intake.settings"] = settings
     app.extensions["intake.vault"] = Vault(settings.pii_keys, settings.hash_key)
@@ -68,6 +73,12 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     from intake.web import init_web
 
     init_web(app)
+    if settings.effective_task_mode == "thread" and settings.mode != "test":
+
+        @app.before_request
+        def _start_sweeps() -> None:
+            tasks.start_periodic_in_process(app)
+
     from intake import tracker
 
     tracker.init_app(app)
@@ -79,9 +90,10 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
 
 def _engine_options(url: str) -> dict[str, Any]:
+    # hide_parameters: an error message must never carry a petitioner's text or identity.
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}
 
 
 def _configure_sqlite(app: Flask) -> None:

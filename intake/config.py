@@ -40,6 +40,7 @@ class Settings:
     model_dir: str = "var/models"
     auto_dispatch: bool = True
     auto_dispatch_min_confidence: float = 0.8
+    proxy_hops: int = 0  # trusted reverse proxies in front (X-Forwarded-For), for per-client limits
     query_rate_limit: int = 30  # status look-ups per client per window
     query_rate_window_s: int = 600
     wechat_token: str = ""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -29,7 +31,9 @@ def deliver_outbox(outbox_id: int) -> bool:
     except Exception as exc:
         log.warning("outbox %s failed: %s", outbox_id, type(exc).__name__)
         with unit_of_work() as session:
-            outbox.record_failure(session, outbox_id, f"{type(exc).__name__}: {exc}")
+            # Only the type and a provider error code: a message may quote personal data.
+            code = getattr(exc, "errcode", None)
+            outbox.record_failure(session, outbox_id, type(exc).__name__ + (f" errcode={code}" if code else ""))
         return False
 
 
@@ -100,3 +104,35 @@ def register_handlers() -> None:
         from intake.services.notify import deliver_citizen_message
 
         deliver_citizen_message(session, payload)
+
+
+PERIODIC = (("outbox", 30.0), ("tracker", 300.0))
+_periodic_started = False
+_periodic_lock = threading.Lock()
+
+
+def start_periodic_in_process(app: Any) -> None:
+    """The embedded mode has no Celery beat: a daemon thread runs the same sweeps on the
+    same schedule (outbox every 30 s, tracker every 5 min). Started by the web process on its
+    first request, never at import time or in tests."""
+    global _periodic_started
+    with _periodic_lock:
+        if _periodic_started:
+            return
+        _periodic_started = True
+
+    def loop() -> None:
+        next_run = {name: 0.0 for name, _ in PERIODIC}
+        while True:
+            now = time.monotonic()
+            for name, every in PERIODIC:
+                if now >= next_run[name]:
+                    next_run[name] = now + every
+                    try:
+                        with app.app_context():
+                            (sweep_outbox if name == "outbox" else sweep_tracker).run()
+                    except Exception:
+                        log.exception("periodic %s sweep failed; it runs again on schedule", name)
+            time.sleep(1.0)
+
+    threading.Thread(target=loop, name="intake-periodic", daemon=True).start()

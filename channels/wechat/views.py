@@ -38,6 +38,7 @@ from intake.services.conversations import (
     load_conversation,
     record_response,
     save_conversation,
+    stored_response,
     wait_for_response,
 )
 
@@ -129,7 +130,7 @@ def handle(message: Any) -> str:
     sender_key = vault().blind_index("openid", inbound.sender)
     row, created = claim_provider_message(session, CHANNEL, inbound.dedupe_key(sender_key))
     if not created:
-        response = row.response or wait_for_response(session, row)
+        response = stored_response(row) or wait_for_response(session, row)
         return str(response.get("content", "")) if response else M.STILL_WORKING
     s = _settings()
     limits = dialogue.Limits(s.max_text_chars, s.query_rate_limit, s.query_rate_window_s)

@@ -71,6 +71,15 @@ def claim_provider_message(session: Session, channel: str, key: str) -> tuple[Pr
     return row, True
 
 
+def stored_response(row: ProviderMessage) -> dict[str, Any] | None:
+    """The answer given to the first delivery. Stored encrypted: it may carry a reference
+    and its query code, which must not sit in the table in clear."""
+    if row.response is None:
+        return None
+    plain = vault().decrypt(row.response.get("enc"))
+    return json.loads(plain) if plain else None
+
+
 def wait_for_response(session: Session, row: ProviderMessage, timeout_s: float = 3.0) -> dict[str, Any] | None:
     """A repeat that arrived while the first delivery is still being answered: wait for it."""
     deadline = time.monotonic() + timeout_s
@@ -78,11 +87,11 @@ def wait_for_response(session: Session, row: ProviderMessage, timeout_s: float =
         time.sleep(0.05)
         session.expire(row)
         session.refresh(row)
-    return row.response
+    return stored_response(row)
 
 
 def record_response(session: Session, row: ProviderMessage, response: dict[str, Any]) -> None:
-    row.response = response
+    row.response = {"enc": vault().encrypt(json.dumps(response, ensure_ascii=False))}
     session.flush()
 
 

@@ -395,6 +395,8 @@ def set_location(session: Session, actor: Actor, ticket: Ticket, county_code: st
     township = _check_region(session, township_code, "township", "乡镇（街道）")
     if township and county and not township.startswith(county):
         raise ValidationFailed("所选乡镇（街道）不属于所选县（市、区）。", "township_mismatch")
+    if not in_region(actor.user.unit.region_code, county):
+        raise Forbidden("只能将属地改为本辖区内的县（市、区）；其他地区请报上级分办。", "region_out_of_scope")
     before = ticket.county_code
     ticket.county_code = county
     ticket.township_code = township
@@ -430,9 +432,11 @@ def link_duplicate(session: Session, actor: Actor, ticket: Ticket, original: Tic
     require_role(actor.user, Role.DISPATCHER)
     if original.id == ticket.id:
         raise ValidationFailed("不能与自身合并。", "self_link")
-    if original.duplicate_of_id is not None:
-        raise ValidationFailed("请关联到最早的原件。", "chain_link")
-    _lock(session, ticket)
+    # Lock both, in id order, so two merges cannot deadlock or fork either event chain.
+    for t in sorted((ticket, original), key=lambda x: x.id):
+        _lock(session, t)
+    if original.duplicate_of_id is not None or original.status in (Status.MERGED, Status.FORWARDED):
+        raise ValidationFailed("请关联到最早的、仍在办理的原件。", "chain_link")
     _require_state(ticket, Status.RECEIVED, Status.DISPATCHED, action="合并")
     ticket.duplicate_of_id = original.id
     ticket.status = Status.MERGED
@@ -541,6 +545,8 @@ def close_ticket(session: Session, actor: Actor, ticket: Ticket, *, now: dt.date
     if not actor.is_system:
         assert actor.user is not None
         require_role(actor.user, Role.HANDLER, Role.DISPATCHER, Role.SUPERVISOR)
+        if not actor.user.has_role(Role.DISPATCHER, Role.SUPERVISOR):
+            _require_assigned(actor, ticket)
     _lock(session, ticket)
     _require_state(ticket, Status.REPLIED, action="办结")
     ticket.status = Status.CLOSED
@@ -612,6 +618,11 @@ def escalate_to_discipline(session: Session, actor: Actor, ticket: Ticket, reaso
     if region is None:
         raise ValidationFailed("请先确定属地，再移送纪检监察。", "region_unknown")
     if accused_unit is not None:
+        chain = {region[:n] for n in (2, 4, 6) if len(region) >= n}
+        if accused_unit.kind != UnitKind.CIVIL_AFFAIRS or accused_unit.region_code not in chain:
+            raise Forbidden("被反映单位须是该信访件属地的民政部门（县、市或省）。", "accused_unit_out_of_chain")
+        if len(accused_unit.region_code) == 2:
+            raise Forbidden("反映省民政厅的线索请直接移送省纪委监委驻厅纪检监察组。", "accused_unit_top")
         ticket.conflict_unit_id = accused_unit.id
         region = parent_region(accused_unit.region_code) or accused_unit.region_code
         if ticket.assigned_unit_id == accused_unit.id:
@@ -646,8 +657,10 @@ def reveal_reporter(session: Session, actor: Actor, ticket: Ticket, purpose: str
     assert user is not None
     require_role(user, *REVEAL_ROLES)
     purpose = _clean_text(purpose, 500)
-    if ticket.anonymous and not ticket.reporter_phone_enc and not ticket.reporter_openid_enc:
-        raise NotFound("该信访件为匿名反映，没有身份信息。", "anonymous")
+    if ticket.anonymous:
+        # An anonymous reporter's phone or openid is kept only to send them progress; it is
+        # never shown to anyone.
+        raise NotFound("该信访件为匿名反映，没有可查看的身份信息。", "anonymous")
     if ticket.discipline and not user.has_role(Role.DISCIPLINE):
         raise Forbidden("该件已移送纪检监察，信访人身份受保护。", "identity_protected")
     if user.has_role(Role.HANDLER) and not user.has_role(Role.DISPATCHER, Role.SUPERVISOR, Role.DISCIPLINE):

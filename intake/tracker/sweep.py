@@ -94,8 +94,16 @@ def sweep(session: Session, now: dt.datetime, *, limit: int | None = None) -> Sw
     system = Actor.system()
     for clock, ticket in due_clocks(session, now, limit):
         report.clocks += 1
-        pack = pack_by_id(clock.pack_id)
-        rule = pack.clock(clock.name)
+        try:
+            pack = pack_by_id(clock.pack_id)
+            rule = pack.clock(clock.name)
+        except (LookupError, KeyError):
+            # A pack was removed while clocks still run under it: say so loudly, retry in an
+            # hour, and let the rest of the batch go on.
+            log.error("tracker: ticket %s clock %s refers to missing policy pack %s",
+                      ticket.reference, clock.name, clock.pack_id)
+            clock.next_action_at = now + dt.timedelta(hours=1)
+            continue
         since = clock.next_action_at
         assert since is not None
         due = [a for a in planned_actions(clock, rule, pack, cal, wait) if since <= a[2] <= now]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, abort, jsonify, request, session
 from werkzeug.exceptions import TooManyRequests
 
-from intake.crypto import constant_time_equal, token_digest, verify_password
+from intake.crypto import constant_time_equal, hash_password, token_digest, verify_password
 from intake.db import db, utcnow
 from intake.models import ApiToken, KeyValue, User
 from intake.services.context import settings
@@ -71,16 +71,32 @@ def rate_limit(scope: str, limit: int | None = None, window_s: int | None = None
     now = utcnow()
     bucket = int(now.timestamp()) // window_s
     key = f"rl:{scope}:{request.remote_addr}:{bucket}"[:128]
-    row = db.session.get(KeyValue, key)
-    if row is None:
-        row = KeyValue(key=key, value="0", expires_at=now + dt.timedelta(seconds=window_s))
-        db.session.add(row)
-    count = int(row.value) + 1
-    row.value = str(count)
-    db.session.flush()
+    # Counted in a transaction of its own, committed before the guess is checked: a wrong
+    # guess ends in a rollback of the request, which must not take the count with it. One
+    # atomic upsert, so concurrent first attempts do not collide on the key.
+    table = KeyValue.__table__
+    stmt = _upsert(table).values(key=key, value="1", expires_at=now + dt.timedelta(seconds=window_s))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"value": sa.cast(sa.cast(table.c.value, sa.Integer) + 1, sa.Text)},
+    ).returning(table.c.value)
+    with db.engine.begin() as conn:
+        count = int(conn.execute(stmt).scalar_one())
     if count > limit:
-        db.session.commit()  # keep the count even though this request fails
         raise TooManyRequests("尝试次数过多，请稍后再试。")
+
+
+def _upsert(table: Any) -> Any:
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+_DUMMY_PASSWORD_HASH = hash_password("not-a-real-password")
 
 
 def init_app(app: Flask) -> None:
@@ -94,8 +110,9 @@ def login() -> Response:
     password = req_str(body, "password", 256)
     rate_limit("login", limit=20)
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        db.session.commit()
+    # Verify against a dummy hash for an unknown name, so timing does not reveal which names exist.
+    ok = verify_password(user.password_hash if user else _DUMMY_PASSWORD_HASH, password)
+    if user is None or not user.active or not ok:
         abort(_unauthorized("用户名或密码不正确。"))
     session.clear()
     session["user_id"] = user.id

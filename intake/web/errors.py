@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from intake.db import db
@@ -45,6 +46,12 @@ def init_app(app: Flask) -> None:
         if status == 429 and exc.description:
             resp = error_response(status, code, exc.description)
         return resp
+
+    @app.errorhandler(DataError)
+    def _data(exc: DataError) -> Response:
+        # A value the database cannot hold (out of range, too long): bad input, not a crash.
+        db.session.rollback()
+        return error_response(400, "value_out_of_range", "提交的数值超出允许范围。")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, request
 
 from intake.db import current_session
-from intake.models import Channel
+from intake.models import Channel, Ticket
 from intake.services.attachments import NewAttachment
-from intake.services.errors import ValidationFailed
+from intake.services.errors import InvalidTransition, ValidationFailed
 from intake.services.tickets import (
     NewTicket,
     rate_ticket,
@@ -48,16 +50,37 @@ def _attachments(body: dict[str, Any]) -> tuple[NewAttachment, ...]:
     return tuple(out)
 
 
+def _idempotency_id() -> str | None:
+    """``Idempotency-Key`` scoped by the body's hash: a retry of the same request gets the
+    same answer; the same key with another body is refused, so a key alone never unlocks
+    somebody else's ticket and query code."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not key or len(key) > 100 or not key.isascii() or "#" in key or not key.isprintable():
+        raise ValidationFailed("Idempotency-Key 须为 1 至 100 个可打印 ASCII 字符（不含 #）。", "idempotency_key")
+    digest = hashlib.sha256(request.get_data()).hexdigest()[:24]
+    clash = current_session().scalar(
+        sa.select(Ticket.id).where(
+            Ticket.channel == Channel.API,
+            Ticket.provider_message_id.startswith(f"{key}#", autoescape=True),
+            Ticket.provider_message_id != f"{key}#{digest}",
+        ).limit(1)
+    )
+    if clash is not None:
+        raise InvalidTransition("该 Idempotency-Key 已用于另一份内容不同的请求。", "idempotency_key_reused")
+    return f"{key}#{digest}"
+
+
 @bp.post("/tickets")
 def create_ticket() -> tuple[Response, int]:
     body = json_body(TICKET_FIELDS)
     text = req_str(body, "text", 1_000_000)
     anonymous = opt_bool(body, "anonymous", True)
-    key = request.headers.get("Idempotency-Key")
     new = NewTicket(
         channel=Channel.API,
         text=text,
-        provider_message_id=key,
+        provider_message_id=_idempotency_id(),
         anonymous=anonymous,
         name=opt_str(body, "name", 200),
         phone=opt_str(body, "phone", 200),

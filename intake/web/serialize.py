@@ -7,7 +7,7 @@ from typing import Any
 
 from intake.messages import EVENT_LABELS
 from intake.models import STATUS_LABELS_EXPORT as STATUS_LABELS
-from intake.models import Lead, Ticket
+from intake.models import Lead, Ticket, User
 from intake.services.tickets import public_timeline
 
 
@@ -27,7 +27,17 @@ def citizen_view(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def staff_view(ticket: Ticket, *, full: bool = True) -> dict[str, Any]:
+def _triage_for(ticket: Ticket, viewer: User | None) -> dict[str, Any] | None:
+    """Triage explanation as the viewer may see it. On a discipline ticket, links to the
+    same reporter's other tickets would let civil-affairs staff identify the reporter."""
+    if ticket.triage is None or not ticket.discipline or (viewer and viewer.has_role("discipline")):
+        return ticket.triage
+    data = dict(ticket.triage)
+    data["duplicates"] = [d for d in data.get("duplicates") or [] if "same reporter" not in d.get("reasons", [])]
+    return data
+
+
+def staff_view(ticket: Ticket, *, full: bool = True, viewer: User | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "reference": ticket.reference,
         "channel": ticket.channel.value,
@@ -48,7 +58,7 @@ def staff_view(ticket: Ticket, *, full: bool = True) -> dict[str, Any]:
     if full:
         data.update(
             text=ticket.text,
-            triage=ticket.triage,
+            triage=_triage_for(ticket, viewer),
             extension={"status": ticket.extension_status.value if ticket.extension_status else None,
                        "days": ticket.extension_days, "reason": ticket.extension_reason},
             rating=ticket.rating,

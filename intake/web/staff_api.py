@@ -52,7 +52,7 @@ def list_tickets() -> Response:
         q = q.where(Ticket.county_code.is_(None))
     try:
         limit = min(max(int(request.args.get("limit", 50)), 1), 200)
-        offset = max(int(request.args.get("offset", 0)), 0)
+        offset = min(max(int(request.args.get("offset", 0)), 0), 10**9)
     except ValueError as exc:
         raise ValidationFailed("limit 和 offset 须为整数。", "paging") from exc
     q = q.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit).offset(offset)
@@ -63,7 +63,7 @@ def list_tickets() -> Response:
 @bp.get("/tickets/<reference>")
 @staff_required
 def get_ticket(reference: str) -> Response:
-    return jsonify(staff_view(ticket_for(current_session(), _user(), reference)))
+    return jsonify(staff_view(ticket_for(current_session(), _user(), reference), viewer=_user()))
 
 
 def _unit(body: dict[str, Any]) -> Unit:
@@ -71,7 +71,7 @@ def _unit(body: dict[str, Any]) -> Unit:
     county = body.get("county_code")
     unit = None
     if isinstance(unit_id, int) and not isinstance(unit_id, bool):
-        unit = current_session().get(Unit, unit_id)
+        unit = current_session().get(Unit, unit_id) if 0 < unit_id < 2**31 else None
     elif isinstance(county, str):
         unit = svc.civil_unit_for(current_session(), county)
     else:
@@ -124,7 +124,7 @@ def act(reference: str, action: str) -> Response:
     ticket = ticket_for(current_session(), user, reference, lock=True)
     fn(Actor.for_user(user), ticket, body)
     current_session().refresh(ticket)
-    return jsonify(staff_view(ticket))
+    return jsonify(staff_view(ticket, viewer=user))
 
 
 @bp.post("/tickets/<reference>/reveal")

@@ -103,17 +103,24 @@ class KeywordModel:
     def __init__(
         self,
         labels: Sequence[str],
-        idf: dict[str, float],
-        weights: dict[str, list[float]],
+        features: Sequence[str],
+        idf: np.ndarray,
+        weights: np.ndarray,
         bias: Sequence[float],
         config: FeatureConfig,
         created_at: str,
         n_train: int = 0,
         meta: dict[str, Any] | None = None,
     ) -> None:
+        """``features``: the vocabulary; ``idf`` one value per feature; ``weights`` a
+        features x labels matrix whose all-zero rows (pruned features) still count in the
+        TF-IDF norm through their IDF."""
         self.labels = tuple(labels)
-        self.idf = idf
-        self.weights = weights
+        self.features = tuple(features)
+        self._idf_vec = np.asarray(idf, dtype=np.float64)
+        self._w_mat = np.asarray(weights, dtype=np.float64).reshape(
+            len(self.features), len(self.labels)
+        )
         self.bias = np.asarray(bias, dtype=np.float64)
         self.config = config
         self.created_at = created_at
@@ -121,15 +128,23 @@ class KeywordModel:
         self.meta = dict(meta or {})
         self._compile()
 
+    @property
+    def idf(self) -> dict[str, float]:
+        return {f: float(x) for f, x in zip(self.features, self._idf_vec, strict=True)}
+
+    @property
+    def weights(self) -> dict[str, list[float]]:
+        """The features kept in the file, with one weight per label."""
+        kept = np.flatnonzero(np.any(self._w_mat != 0.0, axis=1))
+        return {self.features[j]: [float(x) for x in self._w_mat[j]] for j in kept}
+
     # ------------------------------------------------------------------ predict
     def _compile(self) -> None:
         """Index the features once so that scoring a text is a gather and a dot product."""
-        feats = list(self.idf)
-        self._word_index: dict[str, int] = {}
-        self._char_index: dict[str, int] = {}
-        for j, f in enumerate(feats):
-            target = self._word_index if f.startswith("w:") else self._char_index
-            target[f[2:]] = j
+        feats = self.features
+        self._word_index: dict[str, int] = {
+            f[2:]: j for j, f in enumerate(feats) if f.startswith("w:")
+        }
         # Character n-grams (n <= 3) are looked up as integers: 21 bits per code point,
         # searched in a sorted array, so a text's n-grams never become Python strings.
         keys = [(_pack(f[2:]), j) for j, f in enumerate(feats)
@@ -137,12 +152,6 @@ class KeywordModel:
         keys.sort()
         self._char_keys = np.array([k for k, _j in keys], dtype=np.uint64)
         self._char_rows = np.array([j for _k, j in keys], dtype=np.int64)
-        self._idf_vec = np.array([self.idf[f] for f in feats])
-        self._w_mat = np.zeros((len(feats), len(self.labels)))
-        for j, f in enumerate(feats):
-            row = self.weights.get(f)
-            if row is not None:
-                self._w_mat[j] = row
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """Decision values per label; the same numbers ``extract`` + TF-IDF would give.
@@ -190,8 +199,9 @@ class KeywordModel:
 
     def top_keywords(self, label: str, n: int = 20) -> list[tuple[str, float]]:
         k = self.labels.index(label)
-        ranked = sorted(self.weights.items(), key=lambda kv: -kv[1][k])
-        return [(f, round(w[k], 4)) for f, w in ranked[:n] if w[k] > 0]
+        col = self._w_mat[:, k]
+        order = np.argsort(-col, kind="stable")[:n]
+        return [(self.features[j], round(float(col[j]), 4)) for j in order if col[j] > 0]
 
     # ------------------------------------------------------------------ file
     def to_dict(self) -> dict[str, Any]:
@@ -207,11 +217,18 @@ class KeywordModel:
             "top_keywords": {
                 lab: [[f, w] for f, w in self.top_keywords(lab, 30)] for lab in self.labels
             },
-            "features": {
-                f: [round(self.idf[f], 4), *(round(x, 5) for x in self.weights.get(f, ()))]
-                for f in sorted(self.idf)
-            },
+            "features": self._feature_rows(),
         }
+
+    def _feature_rows(self) -> dict[str, list[float]]:
+        kept = np.any(self._w_mat != 0.0, axis=1)
+        out: dict[str, list[float]] = {}
+        for j in sorted(range(len(self.features)), key=self.features.__getitem__):
+            row = [round(float(self._idf_vec[j]), 4)]
+            if kept[j]:
+                row += [round(float(x), 5) for x in self._w_mat[j]]
+            out[self.features[j]] = row
+        return out
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(
@@ -225,14 +242,18 @@ class KeywordModel:
         if int(data.get("version", 0)) > FORMAT_VERSION:
             raise ValueError(f"model format version {data['version']} is newer than this code")
         labels = list(data["labels"])
-        idf: dict[str, float] = {}
-        weights: dict[str, list[float]] = {}
-        for f, row in data["features"].items():
-            idf[f] = float(row[0])
-            if len(row) > 1:
-                weights[f] = [float(x) for x in row[1:]]
+        feats = list(data["features"])
+        rows = list(data["features"].values())
+        idf = np.fromiter((r[0] for r in rows), dtype=np.float64, count=len(rows))
+        weights = np.zeros((len(rows), len(labels)))
+        kept = [j for j, r in enumerate(rows) if len(r) > 1]
+        if any(len(rows[j]) != len(labels) + 1 for j in kept):
+            raise ValueError("a feature row does not have one weight per label")
+        if kept:
+            weights[kept] = np.array([rows[j][1:] for j in kept], dtype=np.float64)
         return cls(
             labels=labels,
+            features=feats,
             idf=idf,
             weights=weights,
             bias=[float(data["bias"][lab]) for lab in labels],
@@ -349,15 +370,17 @@ def train_tokens(
     vocab, idf, vec = _vectorise(docs, min_df)
     y = np.array([lab_index[lab] for _t, lab in rows])
     w, b = _fit_svm(vec, y, len(labels), len(vocab), cfg)
-    keep: set[int] = set()
+    keep = np.zeros(len(vocab), dtype=bool)
     for k in range(len(labels)):
-        order = np.argsort(-np.abs(w[k]))[: cfg.keep_top]
-        keep.update(int(j) for j in order if w[k, j] != 0.0)
+        keep[np.argsort(-np.abs(w[k]))[: cfg.keep_top]] = True
+    weights = w.T.copy()
+    weights[~keep] = 0.0
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     return KeywordModel(
         labels=labels,
-        idf={f: float(idf[i]) for i, f in enumerate(vocab)},
-        weights={vocab[j]: [float(x) for x in w[:, j]] for j in sorted(keep)},
+        features=vocab,
+        idf=idf,
+        weights=weights,
         bias=[float(x) for x in b],
         config=cfg.features,
         created_at=when,

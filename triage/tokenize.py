@@ -49,10 +49,20 @@ class TriageTokenizer:
         self.hmm = hmm
         entries = sorted({w.strip(): f for w, f in words if w.strip() and " " not in w}.items())
         self.cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
-        self.dict_path = self._ensure_dict_file(entries)
-        tok = jieba.Tokenizer(dictionary=str(self.dict_path))
-        tok.tmp_dir = str(self.cache_dir)
-        tok.initialize()
+        self.dict_path: Path | None
+        try:
+            self.dict_path = self._ensure_dict_file(entries)
+        except OSError:
+            # A read-only install: build in memory (slower start, same segmentation).
+            self.dict_path = None
+            tok = jieba.Tokenizer()
+            tok.tmp_dir = tempfile.gettempdir()
+            for w, f in entries:
+                tok.add_word(w, f)
+        else:
+            tok = jieba.Tokenizer(dictionary=str(self.dict_path))
+            tok.tmp_dir = str(self.cache_dir)
+            tok.initialize()
         self._tok = tok
 
     def _ensure_dict_file(self, entries: Sequence[tuple[str, int]]) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +215,21 @@ def test_keywords_and_rules_explain_the_place(triager: Triager) -> None:
     r = triager.triage("泉州安溪的低保户")
     assert "泉州安溪" in r.keywords
     assert any("安溪县" in rule for rule in r.rules)
+
+
+def test_tokenizer_is_private_and_cached_where_asked(tmp_path: Path) -> None:
+    import jieba
+
+    t = Triager.load(cache_dir=tmp_path)
+    assert t.tokenizer.dict_path is not None and t.tokenizer.dict_path.parent == tmp_path
+    assert any(p.name.startswith("jieba.u") for p in tmp_path.iterdir())
+    assert "泉州安溪" not in jieba.dt.FREQ  # the global tokenizer is left alone
+    assert t.tokens("泉州安溪县城") == ["泉州安溪", "县城"]
+
+
+def test_unwritable_cache_builds_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    t = Triager.load(cache_dir=blocker / "cache")
+    assert t.tokenizer.dict_path is None
+    assert t.triage("泉州安溪的低保").county_code == "350524"

@@ -179,6 +179,7 @@ class Classifier:
         dom_score: dict[str, float] = {}
         iss_score: dict[str, float] = {}
         urgent_score = 0.0
+        urgent_seen: set[str] = set()
         officials: list[int] = []
         private: list[int] = []
         strong: list[tuple[int, str]] = []
@@ -210,6 +211,10 @@ class Classifier:
                     iss_score[key] = iss_score.get(key, 0.0) + wt
                     keywords.setdefault(tok)
                 elif kind == "urgent":
+                    # Each risk word counts once; a hazard (火灾隐患) is not an emergency.
+                    if tok in urgent_seen or tokens[i + 1: i + 2] == ["隐患"]:
+                        continue
+                    urgent_seen.add(tok)
                     urgent_score += wt
                     keywords.setdefault(tok)
                 elif kind == "official":

@@ -153,3 +153,11 @@ def test_result_is_json_able(triager: Triager) -> None:
     assert d["county_code"] == "350524"
     assert isinstance(d["issues"], list)
     assert d["label"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这栋楼存在火灾隐患，请消防部门检查。", "危房改造什么时候开始？危房太多了，危房要修。"],
+)
+def test_hazards_and_repeated_words_are_not_urgent(triager: Triager, text: str) -> None:
+    assert triager.triage(text).urgent is False

@@ -39,7 +39,7 @@ class FeatureConfig:
     word_unigrams: bool = True
     char_min: int = 1
     char_max: int = 2
-    min_df: int = 2
+    min_df: int = 3
 
     def __post_init__(self) -> None:
         if not 0 <= self.char_min <= self.char_max <= 3:

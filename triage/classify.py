@@ -24,6 +24,7 @@ ISSUE_THRESHOLD = 2.0
 # How far (in tokens) an official may stand from a corruption word and still be its subject.
 ACTOR_WINDOW = 15
 BUREAU_WINDOW = 4
+INSTITUTION_WINDOW = 6  # a public body must stand right by the word (学校克扣伙食费)
 _CLAUSE_END = frozenset("，,、。！？!?；;：:\n")
 _SENTENCE_END = frozenset("。！？!?；;\n")
 
@@ -37,6 +38,7 @@ class Lexicon:
     labels: Mapping[str, str]
     officials: frozenset[str]
     private: frozenset[str]
+    institution: frozenset[str]
     strong: frozenset[str]
     weak: frozenset[str]
     general: frozenset[str]
@@ -86,6 +88,7 @@ class Lexicon:
             labels=labels,
             officials=frozenset(data["actors"]["official"]),
             private=frozenset(data["actors"]["private"]),
+            institution=frozenset(data["actors"].get("institution", ())),
             strong=frozenset(data["discipline"]["strong"]),
             weak=frozenset(data["discipline"]["weak"]),
             general=frozenset(data["discipline"]["general"]),
@@ -153,6 +156,8 @@ class Classifier:
             put(w, "official", "", 0.0)
         for w in lexicon.private:
             put(w, "private", "", 0.0)
+        for w in lexicon.institution:
+            put(w, "institution", "", 0.0)
         for w in lexicon.strong:
             put(w, "strong", "", 0.0)
         for w in lexicon.weak:
@@ -181,6 +186,7 @@ class Classifier:
         urgent_score = 0.0
         urgent_seen: set[str] = set()
         officials: list[int] = []
+        institutions: list[int] = []
         private: list[int] = []
         strong: list[tuple[int, str]] = []
         weak: list[tuple[int, str]] = []
@@ -222,6 +228,8 @@ class Classifier:
                         officials.append(i)
                 elif kind == "private":
                     private.append(i)
+                elif kind == "institution":
+                    institutions.append(i)
                 elif kind == "strong":
                     strong.append((i, tok))
                 elif kind == "weak":
@@ -257,7 +265,8 @@ class Classifier:
         discipline = self._discipline(
             [(i, w) for i, w in strong if i not in spec],
             [(i, w) for i, w in weak if i not in spec],
-            officials, private, general, pension, domain, civil_evidence, rules, keywords,
+            officials, institutions, private, general, pension, domain, civil_evidence, rules,
+            keywords,
         )
         if not discipline and any(i in spec for i, _w in strong + weak):
             rules.append("not discipline: corruption word in a question or a wish, not an accusation")
@@ -319,6 +328,7 @@ class Classifier:
         strong: list[tuple[int, str]],
         weak: list[tuple[int, str]],
         officials: list[int],
+        institutions: list[int],
         private: list[int],
         general: list[str],
         pension: bool,
@@ -329,8 +339,8 @@ class Classifier:
     ) -> bool:
         lex = self.lex
 
-        def near(i: int, where: list[int]) -> bool:
-            return any(abs(i - j) <= ACTOR_WINDOW for j in where)
+        def near(i: int, where: list[int], window: int = ACTOR_WINDOW) -> bool:
+            return any(abs(i - j) <= window for j in where)
 
         # A pension or wage complaint: no specific social-assistance domain is named.
         pension_case = pension and domain in ("not_civil", "other_civil")
@@ -340,12 +350,15 @@ class Classifier:
         for i, word, strength in candidates:
             if pension_case and word in lex.pension_cancels:
                 continue
-            if not near(i, officials):
+            if near(i, officials):
+                actor = "an official or cadre"
+            elif (strength == "strong" and near(i, institutions, INSTITUTION_WINDOW)
+                  and not near(i, private, 2 * INSTITUTION_WINDOW)):
+                actor = "a public body"
+            else:
                 continue
             keywords.setdefault(word)
-            rules.append(
-                f"discipline: {strength} corruption word '{word}' next to an official or cadre"
-            )
+            rules.append(f"discipline: {strength} corruption word '{word}' next to {actor}")
             return True
         if candidates and private:
             rules.append("not discipline: corruption word without an official (private party)")

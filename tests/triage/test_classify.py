@@ -161,3 +161,16 @@ def test_result_is_json_able(triager: Triager) -> None:
 )
 def test_hazards_and_repeated_words_are_not_urgent(triager: Triager, text: str) -> None:
     assert triager.triage(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("镇中学克扣学生的伙食费。", True),
+        ("县卫生系统套取农村合作医疗资金。", True),
+        ("民办培训学校虚报冒领国家补贴。", False),
+        ("某公司套取扶贫资金后跑路了。", False),
+    ],
+)
+def test_public_body_as_actor(triager: Triager, text: str, expected: bool) -> None:
+    assert triager.triage(text).discipline is expected

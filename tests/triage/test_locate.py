@@ -233,3 +233,12 @@ def test_unwritable_cache_builds_in_memory(tmp_path: Path) -> None:
     t = Triager.load(cache_dir=blocker / "cache")
     assert t.tokenizer.dict_path is None
     assert t.triage("泉州安溪的低保").county_code == "350524"
+
+
+def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+    Triager.load(cache_dir=tmp_path, freeze=False)
+    cache = next(p for p in tmp_path.iterdir() if p.suffix == ".marshal")
+    cache.write_bytes(b"not marshal")
+    t = Triager.load(cache_dir=tmp_path, freeze=False)
+    assert t.triage("泉州安溪的低保").county_code == "350524"
+    assert cache.stat().st_size > 1_000_000

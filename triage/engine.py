@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from triage.locate import (
     COMBO,
     COUNTY,
     FORMER,
+    NOMINAL_COUNTIES,
     PREFECTURE,
     Gazetteer,
     Location,
@@ -169,11 +171,18 @@ def _apply_hints(
 ) -> tuple[str | None, str | None, bool, float, list[str]]:
     """(county, source, conflict, confidence, rules): the text first, then hints in order."""
     rules: list[str] = []
-    ordered = [
+    known = _counties()
+    raw = [
         ("hotline", hints.hotline_county_code),
         ("form", hints.county_code or (hints.township_code[:6] if hints.township_code else None)),
         ("history", hints.previous_county_code),
     ]
+    ordered: list[tuple[str, str | None]] = []
+    for src, code in raw:
+        if code and code not in known:
+            rules.append(f"ignored {src} hint {code}: not a Fujian county")
+            code = None
+        ordered.append((src, code))
     if loc.county_code is not None:
         # Only what the channel says now can contradict the text; history is too weak.
         against = [
@@ -201,6 +210,14 @@ def _apply_hints(
         return code, src, False, HINT_CONFIDENCE[src], rules
     rules.append("unresolved: no county in the text and no hint (dispatcher)")
     return None, None, False, 0.0, rules
+
+
+@lru_cache(maxsize=1)
+def _counties() -> frozenset[str]:
+    return frozenset(
+        d.code for d in by_code().values()
+        if d.level == "county" and d.code not in NOMINAL_COUNTIES
+    )
 
 
 def user_words(gaz: Gazetteer, lex: Lexicon) -> list[tuple[str, int]]:

@@ -242,3 +242,10 @@ def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
     t = Triager.load(cache_dir=tmp_path, freeze=False)
     assert t.triage("泉州安溪的低保").county_code == "350524"
     assert cache.stat().st_size > 1_000_000
+
+
+@pytest.mark.parametrize("code", ["999999", "350527", "3505"])
+def test_unknown_hint_code_is_ignored(triager: Triager, code: str) -> None:
+    r = triager.triage("我想申请低保", Hints(county_code=code))
+    assert r.county_code is None
+    assert any("ignored" in rule for rule in r.rules)

@@ -1,0 +1,92 @@
+"""Triage wired into intake: each new ticket is triaged by a task, its explanation stored,
+then escalated, dispatched automatically when confident, or left for the dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from intake.db import db
+from intake.models import Channel, Lead, Status, Ticket
+from intake.services.tickets import NewTicket, submit_ticket
+from tests.conftest import build_app
+
+
+@pytest.fixture
+def auto_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    import shutil
+
+    path = tmp_path / "auto.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = build_app(f"sqlite:///{path}", tmp_path, auto_dispatch=True)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _file(text: str, **kw: object) -> Ticket:
+    made = submit_ticket(db.session, NewTicket(channel=Channel.API, text=text, **kw))  # type: ignore[arg-type]
+    db.session.commit()  # the after-commit kick runs triage inline (sync task mode in tests)
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, made.ticket.id)
+    assert ticket is not None and ticket.triaged_at is not None
+    return ticket
+
+
+def test_confident_ticket_is_dispatched_to_its_county_with_explanation(auto_app: Flask) -> None:
+    t = _file("泉州市安溪县城厢镇低保金已经三个月没有发放，请尽快处理")
+    assert t.county_code == "350524"
+    assert t.status == Status.DISPATCHED
+    assert t.assigned_unit is not None and t.assigned_unit.name == "安溪县民政局"
+    assert t.triage is not None and "安溪县" in "".join(t.triage["keywords"]) + "".join(t.triage["rules"])
+    assert t.triage["route"]["target_kind"] == "civil_affairs"
+
+
+def test_ticket_naming_no_place_waits_for_the_dispatcher(auto_app: Flask) -> None:
+    t = _file("我想咨询一下低保申请需要哪些材料")
+    assert t.county_code is None
+    assert t.status == Status.RECEIVED
+    assert t.triage is not None and t.triage["route"]["target_kind"] == "dispatcher"
+
+
+def test_corruption_by_a_cadre_opens_a_lead_at_the_county_discipline_unit(auto_app: Flask) -> None:
+    t = _file("安溪县城厢镇某村党支部书记贪污低保金，把困难户的补助据为己有")
+    assert t.discipline
+    lead = db.session.scalar(sa.select(Lead).where(Lead.tickets.any(Ticket.id == t.id)))
+    assert lead is not None and lead.discipline_unit.name == "安溪县纪委监委"
+
+
+def test_lead_accusing_the_county_bureau_goes_one_level_up(auto_app: Flask) -> None:
+    t = _file("安溪县民政局局长收受贿赂，违规给亲戚办理低保")
+    lead = db.session.scalar(sa.select(Lead).where(Lead.tickets.any(Ticket.id == t.id)))
+    assert lead is not None and lead.region_code == "3505"
+    assert t.conflict_unit_id is not None
+    assert t.assigned_unit_id != t.conflict_unit_id
+
+
+def test_same_matter_again_is_suggested_as_a_duplicate_not_dispatched(auto_app: Flask) -> None:
+    text = "泉州市安溪县城厢镇低保金已经三个月没有发放，请尽快处理"
+    first = _file(text, anonymous=False, name="林七", phone="13600000000")
+    second = _file(text + "。", anonymous=False, name="林七", phone="13600000000")
+    assert second.triage is not None
+    assert [d["reference"] for d in second.triage["duplicates"]] == [first.reference]
+    assert second.status == Status.RECEIVED
+
+
+def test_reporters_earlier_county_is_a_hint(auto_app: Flask) -> None:
+    _file("泉州市安溪县城厢镇低保金没有发放", anonymous=False, name="林七", phone="13600000001")
+    later = _file("上次反映的事情还没有人联系我，临时救助也没有批", anonymous=False, name="林七",
+                  phone="13600000001")
+    assert later.county_code == "350524"
+    assert later.triage is not None and later.triage["location_source"] == "history"
+
+
+def test_text_contradicting_the_form_goes_to_the_dispatcher(auto_app: Flask) -> None:
+    t = _file("福州市鼓楼区东街街道低保评议不公开", county_code="350524")
+    assert t.triage is not None and t.triage["location_conflict"] is True
+    assert t.status == Status.RECEIVED

@@ -19,8 +19,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from intake.db import utcnow
 from intake.models.infra import Conversation, KeyValue, ProviderMessage
@@ -55,19 +54,24 @@ def claim_provider_message(session: Session, channel: str, key: str) -> tuple[Pr
     Concurrent deliveries race on the unique (channel, message_key) constraint: on
     PostgreSQL the loser's insert waits for the winner's commit, then finds its row.
     """
-    existing = _find_message(session, channel, key)
-    if existing is not None:
-        return existing, False
-    row = ProviderMessage(channel=channel, message_key=key[:160])
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
+    key = key[:160]
+    at = utcnow()
+    # One statement for the common case (a first delivery): insert, or do nothing on a repeat.
+    stmt = (
+        _insert(session, ProviderMessage)
+        .values(channel=channel, message_key=key, received_at=at)
+        .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+        .returning(ProviderMessage.id)
+    )
+    new_id = session.execute(stmt).scalar_one_or_none()
+    if new_id is None:
         again = _find_message(session, channel, key)
         if again is None:  # pragma: no cover - the winner rolled back between our two statements
-            raise
+            raise RuntimeError("provider message vanished after a conflict")
         return again, False
+    row = ProviderMessage(id=new_id, channel=channel, message_key=key, received_at=at, response=None)
+    make_transient_to_detached(row)  # known to exist: attach without reading it back
+    session.add(row)
     return row, True
 
 

@@ -238,7 +238,8 @@ def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None) 
          "hint_county": county, "hotline_county": hotline_county},
         public=True, at=received_at,
     )
-    outbox.enqueue(session, "ticket.triage", {"ticket_id": ticket.id}, dedupe_key=f"triage:{ticket.id}")
+    # A brand-new ticket cannot have queued triage already: no dedupe key (and no look-up).
+    outbox.enqueue(session, "ticket.triage", {"ticket_id": ticket.id})
     session.flush()
     return Submitted(ticket, code, created=True)
 

@@ -202,6 +202,8 @@ def reschedule(clock: Clock, after: dt.datetime, rule: ClockRule | None = None,
 
 
 def _clocks(session: Session, ticket: Ticket) -> dict[str, Clock]:
+    if ticket.event_seq <= 1:  # the first event: no clock can exist yet (saves a query per filing)
+        return {}
     return {c.name: c for c in session.scalars(sa.select(Clock).where(Clock.ticket_id == ticket.id))}
 
 

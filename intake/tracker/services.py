@@ -409,7 +409,7 @@ def lead_filter(actor_unit: Unit) -> sa.ColumnElement[bool]:
     return Lead.region_code.startswith(actor_unit.region_code)
 
 
-def _require_jurisdiction(actor: Actor, lead: Lead) -> None:
+def require_jurisdiction(actor: Actor, lead: Lead) -> None:
     user = actor.user
     if user is None:
         raise Forbidden("此操作需要纪检监察员。", "role_required")
@@ -432,7 +432,7 @@ def _advance(session: Session, actor: Actor, lead: Lead, step: str, note: str,
              now: dt.datetime | None, outcome: str | None = None) -> Lead:
     from intake.services.tickets import notify_citizen
 
-    _require_jurisdiction(actor, lead)
+    require_jurisdiction(actor, lead)
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationFailed("说明过长，请控制在 2000 字以内。", "note_too_long")

@@ -121,6 +121,21 @@ def audit_verify() -> None:
     click.echo(f"ok: {tickets} tickets, {events} events, every chain intact")
 
 
+@main.group("keys")
+def keys_group() -> None:
+    """Encryption keys for reporters' personal data."""
+
+
+@keys_group.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt all personal data under the newest INTAKE_PII_KEYS key."""
+    from intake.services.keys import rotate_pii
+
+    with unit_of_work() as session:
+        counts = rotate_pii(session)
+    click.echo("re-encrypted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @main.group("outbox")
 def outbox_group() -> None:
     """Work waiting to leave the process."""

@@ -64,3 +64,34 @@ def test_pii_is_encrypted_in_the_database(app) -> None:  # type: ignore[no-untyp
     dumped = " ".join(str(v) for v in raw.values())
     for secret in ("王五", "13912345678", "11010519491231002X"):
         assert secret not in dumped
+
+
+def test_keys_rotate_command_moves_every_ciphertext_to_the_new_key(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from intake.app import create_app
+    from intake.cli import main
+    from intake.config import load_settings
+    from intake.crypto import Vault
+    from intake.db import db
+    from intake.models import Channel, Ticket
+    from intake.services.tickets import NewTicket, submit_ticket
+
+    submit_ticket(db.session, NewTicket(channel=Channel.API, text="低保问题", anonymous=False, name="王五",
+                                        phone="13912345678"))
+    db.session.commit()
+    old_keys = app.extensions["intake.settings"].pii_keys
+    new_key = Fernet.generate_key().decode()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    rotated = create_app(load_settings({}, mode="test", database_url=url, task_mode="sync",
+                                       upload_dir=str(tmp_path), pii_keys=(new_key, *old_keys)))
+    with rotated.app_context():  # the command runs in the current app context when there is one
+        result = rotated.test_cli_runner().invoke(main, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "tickets 1" in result.output
+    db.session.expire_all()
+    t = db.session.scalar(sa.select(Ticket))
+    assert t is not None
+    only_new = Vault((new_key,), "x")
+    assert only_new.decrypt(t.reporter_name_enc) == "王五"
+    assert only_new.decrypt(t.reporter_phone_enc) == "13912345678"

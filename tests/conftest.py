@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,15 +64,33 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(sqlite_template, path)
-    application = build_app(f"sqlite:///{path}", tmp_path)
+@contextmanager
+def running_app(db_url: str, tmp: Path, *, truncate: bool = False, **overrides: object) -> Iterator[Flask]:
+    """An app with its context pushed; ``truncate`` empties every table but the seeded ones."""
+    application = build_app(db_url, tmp, **overrides)
     with application.app_context():
+        if truncate:
+            tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@contextmanager
+def sqlite_app(template: Path, tmp: Path, **overrides: object) -> Iterator[Flask]:
+    """A fresh copy of the seeded SQLite template, served by an app built with ``overrides``."""
+    path = tmp / f"app-{len(list(tmp.glob('app-*.sqlite3')))}.sqlite3"
+    shutil.copy(template, path)
+    with running_app(f"sqlite:///{path}", tmp, **overrides) as application:
+        yield application
+
+
+@pytest.fixture
+def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    with sqlite_app(sqlite_template, tmp_path) as application:
+        yield application
 
 
 @pytest.fixture
@@ -114,14 +133,8 @@ KEEP_TABLES = {"region", "unit", "app_user", "alembic_version"}
 
 @pytest.fixture
 def pg_app(pg_migrated: str, tmp_path: Path) -> Iterator[Flask]:
-    application = build_app(pg_migrated, tmp_path)
-    with application.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    with running_app(pg_migrated, tmp_path, truncate=True) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,19 +12,14 @@ from flask.testing import FlaskClient
 
 from intake.db import db
 from intake.services import tickets as svc
-from tests.conftest import build_app
+from tests.conftest import sqlite_app
 from tests.intake.helpers import actor, civil, dispatched_ticket, login
 
 
 @pytest.fixture
 def strict_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "strict.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = build_app(f"sqlite:///{path}", tmp_path, query_rate_limit=3)
-    with app.app_context():
+    with sqlite_app(sqlite_template, tmp_path, query_rate_limit=3) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_wrong_query_code_guesses_are_counted_and_limited(strict_app: Flask) -> None:

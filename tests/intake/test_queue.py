@@ -4,7 +4,6 @@ filed through the API; with the broker down nothing is lost and the sweep delive
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from flask import Flask
 
 from intake.db import db
 from intake.models import Outbox, Ticket
-from tests.conftest import build_app
+from tests.conftest import sqlite_app
 
 pytestmark = pytest.mark.broker
 
@@ -38,14 +37,8 @@ def broker_url() -> str:
 
 @pytest.fixture
 def queued_app(sqlite_template: Path, tmp_path: Path, broker_url: str) -> Iterator[tuple[Flask, str]]:
-    path = tmp_path / "q.sqlite3"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    app = build_app(url, tmp_path, broker_url=broker_url, task_mode="queue")
-    with app.app_context():
-        yield app, url
-        db.session.remove()
-        db.engine.dispose()
+    with sqlite_app(sqlite_template, tmp_path, broker_url=broker_url, task_mode="queue") as app:
+        yield app, app.config["SQLALCHEMY_DATABASE_URI"]
 
 
 def _worker(db_url: str, broker_url: str, tmp: Path) -> subprocess.Popen[bytes]:
@@ -85,10 +78,7 @@ def test_worker_over_redis_triages_a_new_ticket(queued_app: tuple[Flask, str], b
 
 
 def test_dead_broker_loses_nothing_and_the_sweep_delivers(sqlite_template: Path, tmp_path: Path) -> None:
-    path = tmp_path / "dead.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = build_app(f"sqlite:///{path}", tmp_path, broker_url="redis://127.0.0.1:1/0", task_mode="queue")
-    with app.app_context():
+    with sqlite_app(sqlite_template, tmp_path, broker_url="redis://127.0.0.1:1/0", task_mode="queue") as app:
         resp = app.test_client().post("/api/v1/tickets", json={"text": "安溪县低保金发放拖欠"})
         assert resp.status_code == 201  # committed and acknowledged although the broker is down
         pending = db.session.scalar(sa.select(sa.func.count(Outbox.id)).where(Outbox.done_at.is_(None)))
@@ -100,5 +90,3 @@ def test_dead_broker_loses_nothing_and_the_sweep_delivers(sqlite_template: Path,
         t = db.session.scalar(sa.select(Ticket).where(Ticket.reference == resp.json["reference"]))
         assert t is not None and t.triaged_at is not None
         assert sweep_outbox.run() == 0  # a second sweep finds nothing to do
-        db.session.remove()
-        db.engine.dispose()

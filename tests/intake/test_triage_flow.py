@@ -13,20 +13,13 @@ from flask import Flask
 from intake.db import db
 from intake.models import Channel, Lead, Status, Ticket
 from intake.services.tickets import NewTicket, submit_ticket
-from tests.conftest import build_app
+from tests.conftest import sqlite_app
 
 
 @pytest.fixture
 def auto_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
-    import shutil
-
-    path = tmp_path / "auto.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = build_app(f"sqlite:///{path}", tmp_path, auto_dispatch=True)
-    with app.app_context():
+    with sqlite_app(sqlite_template, tmp_path, auto_dispatch=True) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _file(text: str, **kw: object) -> Ticket:

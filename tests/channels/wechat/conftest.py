@@ -3,17 +3,14 @@ WeChat API on loopback, and a ``Bot`` that talks to the webhook as WeChat would.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
-from intake.db import db
 from tests.channels.wechat.wx import AES_KEY, APP_ID, APP_SECRET, TOKEN, FakeWeChatAPI, WeChat, payload
-from tests.conftest import KEEP_TABLES, build_app
+from tests.conftest import running_app, sqlite_app
 
 URL = "/channels/wechat"
 
@@ -37,25 +34,14 @@ def fake_api() -> Iterator[FakeWeChatAPI]:
 
 @pytest.fixture
 def wx_app(sqlite_template: Path, tmp_path: Path, fake_api: FakeWeChatAPI) -> Iterator[Flask]:
-    path = tmp_path / "wechat.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = build_app(f"sqlite:///{path}", tmp_path, **wechat_settings(fake_api.base))
-    with app.app_context():
+    with sqlite_app(sqlite_template, tmp_path, **wechat_settings(fake_api.base)) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
 def wx_pg_app(pg_migrated: str, tmp_path: Path, fake_api: FakeWeChatAPI) -> Iterator[Flask]:
-    app = build_app(pg_migrated, tmp_path, **wechat_settings(fake_api.base))
-    with app.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    with running_app(pg_migrated, tmp_path, truncate=True, **wechat_settings(fake_api.base)) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 class Bot:

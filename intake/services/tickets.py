@@ -34,6 +34,7 @@ from intake.models import (
     Ticket,
     Unit,
     UnitKind,
+    User,
 )
 from intake.services import attachments as att_store
 from intake.services import outbox
@@ -316,6 +317,19 @@ def _require_assigned(actor: Actor, ticket: Ticket) -> None:
         raise Forbidden("该信访件未交办给您所在单位。", "not_assigned")
 
 
+def _as_handler(session: Session, actor: Actor, ticket: Ticket, *states: Status, action: str) -> User:
+    """The common guard of a handler's step: role, lock, assignment to their unit, state.
+    Input is validated by the caller first, so a bad request never takes the row lock."""
+    user = actor.user
+    if user is None:
+        raise Forbidden("此操作需要承办人。", "role_required")
+    require_role(user, Role.HANDLER)
+    _lock(session, ticket)
+    _require_assigned(actor, ticket)
+    _require_state(ticket, *states, action=action)
+    return user
+
+
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or utcnow()
 
@@ -452,16 +466,12 @@ def link_duplicate(session: Session, actor: Actor, ticket: Ticket, original: Tic
 
 
 def accept_ticket(session: Session, actor: Actor, ticket: Ticket, *, now: dt.datetime | None = None) -> Ticket:
-    assert actor.user is not None
-    require_role(actor.user, Role.HANDLER)
-    _lock(session, ticket)
-    _require_assigned(actor, ticket)
-    _require_state(ticket, Status.DISPATCHED, action="签收")
+    user = _as_handler(session, actor, ticket, Status.DISPATCHED, action="签收")
     ticket.status = Status.VERIFYING
     ticket.accepted_at = _now(now)
     unit = ticket.assigned_unit
     text = f"您反映的问题已由{unit.name if unit else '承办单位'}受理，将依规核查处理并在法定期限内答复。"
-    session.add(Reply(ticket_id=ticket.id, author_user_id=actor.user.id, kind="acceptance", text=text))
+    session.add(Reply(ticket_id=ticket.id, author_user_id=user.id, kind="acceptance", text=text))
     record_event(session, ticket, "accepted", actor, {}, public=True, at=now)
     notify_citizen(session, ticket, "acceptance", text)
     session.flush()
@@ -471,12 +481,8 @@ def accept_ticket(session: Session, actor: Actor, ticket: Ticket, *, now: dt.dat
 def object_to_assignment(session: Session, actor: Actor, ticket: Ticket, reason: str,
                          *, now: dt.datetime | None = None) -> Ticket:
     """退单: the unit says the matter is not theirs; the dispatcher rules (and that locks it)."""
-    assert actor.user is not None
-    require_role(actor.user, Role.HANDLER)
     reason = _clean_text(reason, 2000)
-    _lock(session, ticket)
-    _require_assigned(actor, ticket)
-    _require_state(ticket, Status.DISPATCHED, action="退单")
+    user = _as_handler(session, actor, ticket, Status.DISPATCHED, action="退单")
     if ticket.assignment_locked:
         raise InvalidTransition("分办员已就退单作出裁定，不能再次退单。", "assignment_locked")
     deadline = objection_deadline(ticket)
@@ -484,7 +490,7 @@ def object_to_assignment(session: Session, actor: Actor, ticket: Ticket, reason:
         raise InvalidTransition("已超过退单期限（交办后 5 个工作日）。", "objection_window_closed")
     ticket.status = Status.RECEIVED
     ticket.assigned_unit_id = None
-    record_event(session, ticket, "objected", actor, {"reason": reason, "unit_id": actor.user.unit_id}, at=now)
+    record_event(session, ticket, "objected", actor, {"reason": reason, "unit_id": user.unit_id}, at=now)
     session.flush()
     return ticket
 
@@ -497,12 +503,8 @@ def objection_deadline(ticket: Ticket) -> dt.datetime | None:
 
 def record_verification(session: Session, actor: Actor, ticket: Ticket, findings: str,
                         *, now: dt.datetime | None = None) -> Ticket:
-    assert actor.user is not None
-    require_role(actor.user, Role.HANDLER)
     findings = _clean_text(findings, 5000)
-    _lock(session, ticket)
-    _require_assigned(actor, ticket)
-    _require_state(ticket, Status.VERIFYING, action="登记核查结果")
+    _as_handler(session, actor, ticket, Status.VERIFYING, action="登记核查结果")
     ticket.status = Status.HANDLING
     record_event(session, ticket, "verified", actor, {"findings": findings}, at=now)
     session.flush()
@@ -511,12 +513,8 @@ def record_verification(session: Session, actor: Actor, ticket: Ticket, findings
 
 def record_decision(session: Session, actor: Actor, ticket: Ticket, decision: str, substantiated: bool | None = None,
                     *, now: dt.datetime | None = None) -> Ticket:
-    assert actor.user is not None
-    require_role(actor.user, Role.HANDLER)
     decision = _clean_text(decision, 5000)
-    _lock(session, ticket)
-    _require_assigned(actor, ticket)
-    _require_state(ticket, Status.HANDLING, action="登记处理决定")
+    _as_handler(session, actor, ticket, Status.HANDLING, action="登记处理决定")
     record_event(session, ticket, "decided", actor, {"decision": decision, "substantiated": substantiated}, at=now)
     session.flush()
     return ticket
@@ -524,17 +522,13 @@ def record_decision(session: Session, actor: Actor, ticket: Ticket, decision: st
 
 def reply_to_ticket(session: Session, actor: Actor, ticket: Ticket, text: str,
                     *, now: dt.datetime | None = None) -> Reply:
-    assert actor.user is not None
-    require_role(actor.user, Role.HANDLER)
     text = _clean_text(text, 5000)
-    _lock(session, ticket)
-    _require_assigned(actor, ticket)
-    _require_state(ticket, Status.HANDLING, action="答复")
+    user = _as_handler(session, actor, ticket, Status.HANDLING, action="答复")
     if not any(e.kind == "decided" for e in ticket.events):
         raise InvalidTransition("请先登记处理决定，再答复信访人。", "decision_missing")
     ticket.status = Status.REPLIED
     ticket.replied_at = _now(now)
-    reply = Reply(ticket_id=ticket.id, author_user_id=actor.user.id, kind="answer", text=text)
+    reply = Reply(ticket_id=ticket.id, author_user_id=user.id, kind="answer", text=text)
     session.add(reply)
     record_event(session, ticket, "replied", actor, {}, public=True, at=now)
     notify_citizen(session, ticket, "reply", text)
@@ -559,14 +553,10 @@ def close_ticket(session: Session, actor: Actor, ticket: Ticket, *, now: dt.date
 
 def request_extension(session: Session, actor: Actor, ticket: Ticket, days: int, reason: str,
                       *, now: dt.datetime | None = None) -> Ticket:
-    assert actor.user is not None
-    require_role(actor.user, Role.HANDLER)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationFailed(f"延期天数须为 1 至 {MAX_EXTENSION_DAYS} 天。", "extension_days")
     reason = _clean_text(reason, 2000)
-    _lock(session, ticket)
-    _require_assigned(actor, ticket)
-    _require_state(ticket, Status.VERIFYING, Status.HANDLING, action="申请延期")
+    _as_handler(session, actor, ticket, Status.VERIFYING, Status.HANDLING, action="申请延期")
     if ticket.extension_status is not None:
         raise InvalidTransition("办理期限只能延长一次。", "extension_used")
     ticket.extension_status = ExtensionStatus.REQUESTED

@@ -49,6 +49,7 @@ def init_celery(app: Flask, settings: Settings) -> Celery:
         beat_schedule={
             "outbox-sweep": {"task": "intake.sweep_outbox", "schedule": 30.0},
             "tracker-sweep": {"task": "intake.sweep_tracker", "schedule": 300.0},
+            "housekeeping": {"task": "intake.housekeeping", "schedule": 3600.0},
         },
     )
     celery.Task = FlaskTask

@@ -58,6 +58,17 @@ def sweep_tracker(now: str | None = None) -> dict[str, int]:
     return {"clocks": report.clocks, **report.counts}
 
 
+@celery.task(name="intake.housekeeping", acks_late=True)
+def housekeeping(now: str | None = None) -> dict[str, int]:
+    """Delete what is kept only for a while (idempotent: a second run finds nothing)."""
+    import datetime as dt
+
+    from intake.services.housekeeping import purge_expired
+
+    with unit_of_work() as session:
+        return purge_expired(session, dt.datetime.fromisoformat(now) if now else utcnow())
+
+
 _publisher: ThreadPoolExecutor | None = None
 _publisher_pid = 0
 
@@ -106,7 +117,7 @@ def register_handlers() -> None:
         deliver_citizen_message(session, payload)
 
 
-PERIODIC = (("outbox", 30.0), ("tracker", 300.0))
+PERIODIC = (("outbox", 30.0), ("tracker", 300.0), ("housekeeping", 3600.0))
 _periodic_started = False
 _periodic_lock = threading.Lock()
 
@@ -130,7 +141,7 @@ def start_periodic_in_process(app: Any) -> None:
                     next_run[name] = now + every
                     try:
                         with app.app_context():
-                            (sweep_outbox if name == "outbox" else sweep_tracker).run()
+                            {"outbox": sweep_outbox, "tracker": sweep_tracker, "housekeeping": housekeeping}[name].run()
                     except Exception:
                         log.exception("periodic %s sweep failed; it runs again on schedule", name)
             time.sleep(1.0)

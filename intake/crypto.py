@@ -108,8 +108,3 @@ def mask_phone(phone: str | None) -> str | None:
         return phone
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
 
-
-def mask_id_number(value: str | None) -> str | None:
-    if not value:
-        return value
-    return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:] if len(value) > 7 else "*" * len(value)

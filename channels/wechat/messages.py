@@ -5,6 +5,8 @@ Pure constants and small formatting functions; imported by ``dialogue`` and ``no
 
 from __future__ import annotations
 
+from intake import crypto
+
 MENU = (
     "请回复数字或文字选择服务：\n"
     "1 或“举报”：反映问题\n"
@@ -76,9 +78,6 @@ PUSH_TITLE = "信访件办理进度"
 PUSH_TEXT = "【福建民政信访】受理编号 {reference}：{text}"
 
 
-def mask_name(name: str) -> str:
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
+# Masking lives with the rest of the privacy code; re-exported for the dialogue's texts.
+mask_name = crypto.mask_name
+mask_phone = crypto.mask_phone

@@ -753,8 +753,3 @@ def public_timeline(ticket: Ticket) -> list[dict[str, Any]]:
         if e.public
     ]
 
-
-def ensure_found(obj: Any, message: str = "未找到。") -> Any:
-    if obj is None:
-        raise NotFound(message)
-    return obj

@@ -82,7 +82,7 @@ def serve(db_url: str, port: int, upload_dir: str, broker_url: str) -> None:
             self.cfg.set("bind", f"127.0.0.1:{port}")
             self.cfg.set("workers", WORKERS)
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 8)
+            self.cfg.set("threads", int(os.environ.get("BENCH_WEB_THREADS", "8")))
             self.cfg.set("loglevel", "warning")
 
         def load(self) -> Any:

@@ -78,7 +78,9 @@ class ServicePorts:
             township_code=draft.township_code,
         )
         try:
-            result = submit_ticket(self.session, new)
+            # The webhook records a message last and rolls a repeat back, so a repeat of
+            # 提交 meets the first ticket only when concurrent: the insert's conflict finds it.
+            result = submit_ticket(self.session, new, look_up_first=False)
         except DomainError as exc:
             raise Refused(exc.message) from exc
         ticket = result.ticket

@@ -2,7 +2,8 @@
 
 Route, in order:
 1. the customer-service message API, when the citizen wrote to the account in the last
-   48 hours (WeChat's window; the webhook marks it on every message);
+   48 hours (WeChat's window; the webhook marks it on every message, as the conversation
+   row's last_seen_at);
 2. a subscribe message, when ``INTAKE_WECHAT_SUBSCRIBE_TEMPLATE`` is configured;
 3. SMS through the notifier registered for ``"sms"``, when a phone number is known.
 When none applies, ``send`` raises ``NoRoute``: the outbox row stays pending and is retried
@@ -28,12 +29,13 @@ from channels.wechat.parse import digest
 from intake.config import Settings
 from intake.db import db, utcnow
 from intake.ports import NotifierRegistry, OutboundMessage
+from intake.services import conversations
 from intake.services.context import vault
 from intake.services.conversations import get_value, put_value
 
 log = logging.getLogger(__name__)
 
-WINDOW = dt.timedelta(hours=48)
+WINDOW = dt.timedelta(hours=48)  # housekeeping keeps last_seen_at conversations.SEEN_RETENTION long
 SENT_MARK_TTL = dt.timedelta(days=60)
 # WeChat error codes that mean "this route is closed for this user", not "try again".
 CLOSED_ROUTE_ERRORS = {
@@ -49,13 +51,10 @@ class NoRoute(RuntimeError):
     """No way to reach this citizen now; the outbox retries later."""
 
 
-def seen_key(sender_key: str) -> str:
-    return f"wechat:seen:{sender_key}"
-
-
 def mark_seen(session: Session, sender_key: str, now: dt.datetime) -> None:
-    """Called by the webhook on every inbound message: opens the 48-hour window."""
-    put_value(session, seen_key(sender_key), now.isoformat(), now + WINDOW)
+    """Opens the 48-hour window. The webhook writes the same mark with the dialogue's state
+    (``save_conversation(..., seen=True)``), in one statement."""
+    conversations.mark_seen(session, "wechat", sender_key, now)
 
 
 class WeChatNotifier:
@@ -105,7 +104,9 @@ class WeChatNotifier:
         return route
 
     def _in_window(self, openid: str) -> bool:
-        return self._get(seen_key(vault().blind_index("openid", openid))) is not None
+        with Session(db.engine) as s:
+            seen = conversations.last_seen(s, "wechat", vault().blind_index("openid", openid))
+        return seen is not None and seen > utcnow() - WINDOW
 
     # Marks are read and written in their own transactions: they must outlive a rollback of
     # the outbox task that carries the message.

@@ -5,10 +5,14 @@ Every request's signature is checked (403). Bodies are capped at 64 KB (413) and
 defusedxml, refusing any DTD or entity, before wechatpy (xmltodict) sees them (400): nothing
 is expanded and nothing is stored for a refused body.
 
-The handler stays inside WeChat's 5-second window: it records the message, moves the
-dialogue one step, and answers. Triage and media downloads go through the outbox after
-the commit. A repeat of the same message (WeChat retries up to 3 times) finds the stored
-answer and creates nothing.
+The handler stays inside WeChat's 5-second window: it moves the dialogue one step, stores
+the state (with the sender's "last seen" mark for the 48-hour window), records the message
+with its answer, and answers: three statements for a line of text. Triage and media
+downloads go through the outbox after the commit. The message is recorded last, with
+INSERT ... ON CONFLICT DO NOTHING: a repeat of the same message (WeChat retries up to 3
+times) conflicts with the first delivery's row, rolls its own work back and answers with
+the stored answer, so it creates nothing. On PostgreSQL a concurrent repeat's insert waits
+for the first delivery's commit before it conflicts, so exactly one delivery's work stays.
 """
 
 from __future__ import annotations
@@ -27,19 +31,15 @@ from wechatpy.utils import check_signature
 from channels.wechat import dialogue
 from channels.wechat import messages as M
 from channels.wechat.actions import ServicePorts
-from channels.wechat.notifier import mark_seen
 from channels.wechat.parse import BadXML, inbound_from, safe_xml
 from intake.config import Settings
 from intake.db import db, utcnow
 from intake.services.context import vault
 from intake.services.conversations import (
-    claim_provider_message,
-    clear_conversation,
     load_conversation,
-    record_response,
+    record_provider_message,
     save_conversation,
-    stored_response,
-    wait_for_response,
+    wait_for_stored_response,
 )
 
 log = logging.getLogger(__name__)
@@ -121,31 +121,30 @@ def receive() -> Response:
 
 
 def handle(message: Any) -> str:
-    """Record the message, run one dialogue step, store and return the answer."""
+    """Run one dialogue step, store it and the answer, and return the answer; a repeat of a
+    message gets the first delivery's answer and leaves nothing of its own."""
     inbound = inbound_from(message)
     if not inbound.sender:
         abort(400)
     session = db.session()
     now = utcnow()
     sender_key = vault().blind_index("openid", inbound.sender)
-    row, created = claim_provider_message(session, CHANNEL, inbound.dedupe_key(sender_key))
-    if not created:
-        response = stored_response(row) or wait_for_response(session, row)
-        return str(response.get("content", "")) if response else M.STILL_WORKING
+    message_key = inbound.dedupe_key(sender_key)
     s = _settings()
     limits = dialogue.Limits(s.max_text_chars, s.query_rate_limit, s.query_rate_window_s)
     state = load_conversation(session, CHANNEL, sender_key, now)
     result = dialogue.step(state, inbound, ServicePorts(session), now, limits)
-    if result.state is None:
-        clear_conversation(session, CHANNEL, sender_key)
-    else:
-        save_conversation(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now)
-    if inbound.kind != "event" or inbound.event not in ("unsubscribe",):
-        mark_seen(session, sender_key, now)
-    record_response(session, row, {"type": "text", "content": result.reply})
-    if result.meta.get("reference"):
-        log.info("wechat message answered for %s", result.meta["reference"])
-    return result.reply
+    seen = inbound.kind != "event" or inbound.event not in ("unsubscribe",)
+    save_conversation(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now, seen=seen)
+    if record_provider_message(session, CHANNEL, message_key, {"type": "text", "content": result.reply}):
+        if result.meta.get("reference"):
+            log.info("wechat message answered for %s", result.meta["reference"])
+        return result.reply
+    # A repeat: the first delivery's work stands, this one's is undone (its dialogue step ran
+    # on a state the first delivery had already moved, or raced it).
+    session.rollback()
+    response = wait_for_stored_response(session, CHANNEL, message_key)
+    return str(response.get("content", "")) if response else M.STILL_WORKING
 
 
 def _render(message: Any, text: str, crypto: WeChatCrypto | None, nonce: str, timestamp: str) -> Response:

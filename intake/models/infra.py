@@ -54,7 +54,10 @@ class ProviderMessage(Base):
 
 
 class Conversation(Base):
-    """A channel dialogue's state (encrypted: it may hold a name or phone), with expiry."""
+    """A channel sender's row: the dialogue's state (encrypted: it may hold a name or phone),
+    with expiry, and when the sender last wrote (a provider's reply window, e.g. WeChat's 48
+    hours). A finished dialogue empties ``state_enc``; the row stays while ``last_seen_at``
+    is needed, and housekeeping deletes it after that."""
 
     __tablename__ = "conversation"
     __table_args__ = (sa.UniqueConstraint("channel", "sender_key"),)
@@ -62,9 +65,10 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(sa.String(16))
     sender_key: Mapped[str] = mapped_column(sa.String(64))
-    state_enc: Mapped[str] = mapped_column(sa.Text)
+    state_enc: Mapped[str | None] = mapped_column(sa.Text)  # None: no dialogue in progress
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)  # of the dialogue
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class KeyValue(Base):

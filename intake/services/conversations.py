@@ -2,11 +2,13 @@
 
 - ``claim_provider_message``/``record_response``: one row per inbound provider message, so a
   provider's retry of the same message finds the stored answer and creates nothing.
+- ``record_provider_message``: the same, recorded with its answer in one statement at the end
+  of an optimistic handling (the caller rolls back on a repeat).
 - ``load_conversation``/``save_conversation``/``clear_conversation``: a dialogue's state,
   encrypted (it may hold a name or phone), with expiry, so any web process can answer the
-  next message.
+  next message; ``mark_seen``/``last_seen``: when the sender last wrote (reply windows).
 - ``get_value``/``put_value``: small shared values with expiry (an access token, a
-  "last seen" mark), written with an upsert so concurrent writers never collide.
+  "sent" mark), written with an upsert so concurrent writers never collide.
 
 Callers are channels (and their notifiers). Functions flush; the boundary commits.
 """
@@ -75,6 +77,38 @@ def claim_provider_message(session: Session, channel: str, key: str) -> tuple[Pr
     return row, True
 
 
+def _sealed(response: dict[str, Any]) -> dict[str, Any]:
+    return {"enc": vault().encrypt(json.dumps(response, ensure_ascii=False))}
+
+
+def record_provider_message(session: Session, channel: str, key: str, response: dict[str, Any]) -> bool:
+    """Record a message with its answer at the end of its handling, in one statement: True
+    for the first delivery, False for a repeat (the row exists: nothing is written).
+
+    For callers that handle a message optimistically and record it last: on False they must
+    roll back their transaction's work and answer with ``wait_for_stored_response``. On
+    PostgreSQL a concurrent repeat's insert waits for the first delivery's commit, then
+    conflicts, so exactly one delivery's work survives.
+    """
+    stmt = (
+        _insert(session, ProviderMessage)
+        .values(channel=channel, message_key=key[:160], received_at=utcnow(), response=_sealed(response))
+        .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+        .returning(ProviderMessage.id)
+    )
+    return session.execute(stmt).scalar_one_or_none() is not None
+
+
+def wait_for_stored_response(session: Session, channel: str, key: str,
+                             timeout_s: float = 3.0) -> dict[str, Any] | None:
+    """The first delivery's answer; waits while it has none yet (a row claimed before its
+    answer was stored, by ``claim_provider_message``)."""
+    row = _find_message(session, channel, key[:160])
+    if row is None:
+        return None
+    return stored_response(row) or wait_for_response(session, row, timeout_s)
+
+
 def stored_response(row: ProviderMessage) -> dict[str, Any] | None:
     """The answer given to the first delivery. Stored encrypted: it may carry a reference
     and its query code, which must not sit in the table in clear."""
@@ -95,11 +129,15 @@ def wait_for_response(session: Session, row: ProviderMessage, timeout_s: float =
 
 
 def record_response(session: Session, row: ProviderMessage, response: dict[str, Any]) -> None:
-    row.response = {"enc": vault().encrypt(json.dumps(response, ensure_ascii=False))}
+    row.response = _sealed(response)
     session.flush()
 
 
 # ---------------------------------------------------------------- conversations
+
+# How long a sender's last_seen_at is kept after a dialogue ends: the longest reply window
+# any channel needs it for (WeChat's customer-service window is 48 hours).
+SEEN_RETENTION = dt.timedelta(hours=48)
 
 
 def load_conversation(session: Session, channel: str, sender_key: str,
@@ -107,34 +145,69 @@ def load_conversation(session: Session, channel: str, sender_key: str,
     row = session.scalar(
         sa.select(Conversation).where(Conversation.channel == channel, Conversation.sender_key == sender_key)
     )
-    if row is None or row.expires_at <= (now or utcnow()):
+    if row is None or row.state_enc is None or row.expires_at <= (now or utcnow()):
         return None
     plain = vault().decrypt(row.state_enc)
     return json.loads(plain) if plain else None
 
 
-def save_conversation(session: Session, channel: str, sender_key: str, state: dict[str, Any],
-                      ttl: dt.timedelta, now: dt.datetime | None = None) -> None:
+def save_conversation(session: Session, channel: str, sender_key: str, state: dict[str, Any] | None,
+                      ttl: dt.timedelta, now: dt.datetime | None = None, *, seen: bool = False) -> None:
+    """Store the dialogue's state (None: the dialogue is over, its state is emptied) and,
+    with ``seen``, mark that the sender wrote now, in one upsert."""
     at = now or utcnow()
-    enc = vault().encrypt(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
-    values = {"channel": channel, "sender_key": sender_key, "state_enc": enc, "updated_at": at,
-              "expires_at": at + ttl}
+    enc = vault().encrypt(json.dumps(state, ensure_ascii=False, separators=(",", ":"))) if state is not None else None
+    values: dict[str, Any] = {"channel": channel, "sender_key": sender_key, "state_enc": enc, "updated_at": at,
+                              "expires_at": at + ttl if state is not None else at}
+    if seen:
+        values["last_seen_at"] = at
     stmt = _insert(session, Conversation).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["channel", "sender_key"],
-        set_={k: stmt.excluded[k] for k in ("state_enc", "updated_at", "expires_at")},
+        set_={k: stmt.excluded[k] for k in values if k not in ("channel", "sender_key")},
     )
     session.execute(stmt)
 
 
-def clear_conversation(session: Session, channel: str, sender_key: str) -> None:
+def clear_conversation(session: Session, channel: str, sender_key: str, now: dt.datetime | None = None) -> None:
+    """End the dialogue: its state is emptied; the row (and its last_seen_at) stays."""
+    at = now or utcnow()
     session.execute(
-        sa.delete(Conversation).where(Conversation.channel == channel, Conversation.sender_key == sender_key)
+        sa.update(Conversation)
+        .where(Conversation.channel == channel, Conversation.sender_key == sender_key)
+        .values(state_enc=None, updated_at=at, expires_at=at)
+    )
+
+
+def mark_seen(session: Session, channel: str, sender_key: str, now: dt.datetime) -> None:
+    """The sender wrote now (for a channel whose handler does not save a state)."""
+    stmt = _insert(session, Conversation).values(channel=channel, sender_key=sender_key, state_enc=None,
+                                                 updated_at=now, expires_at=now, last_seen_at=now)
+    stmt = stmt.on_conflict_do_update(index_elements=["channel", "sender_key"],
+                                      set_={"last_seen_at": stmt.excluded.last_seen_at})
+    session.execute(stmt)
+
+
+def last_seen(session: Session, channel: str, sender_key: str) -> dt.datetime | None:
+    return session.scalar(
+        sa.select(Conversation.last_seen_at)
+        .where(Conversation.channel == channel, Conversation.sender_key == sender_key)
+    )
+
+
+def purgeable_conversations(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Rows to delete: the dialogue expired (or ended) and no reply window still needs
+    last_seen_at. An expired dialogue's state is always older than SEEN_RETENTION (every
+    message rewrites the row, and a dialogue lives longer than that), so no state outlives
+    its expiry by this rule."""
+    return sa.and_(
+        Conversation.expires_at <= now,
+        sa.or_(Conversation.last_seen_at.is_(None), Conversation.last_seen_at <= now - SEEN_RETENTION),
     )
 
 
 def purge_expired_conversations(session: Session, now: dt.datetime | None = None) -> int:
-    result = session.execute(sa.delete(Conversation).where(Conversation.expires_at <= (now or utcnow())))
+    result = session.execute(sa.delete(Conversation).where(purgeable_conversations(now or utcnow())))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -129,13 +129,27 @@ def _check_id_number(value: str | None) -> str | None:
     return v
 
 
+# Regions are static seed data: a code's level, once read, is kept for the process (per
+# database). Only codes found are kept, so an unknown code is always looked up again.
+_region_levels: dict[tuple[str, str], str] = {}
+
+
+def _region_level(session: Session, code: str) -> str | None:
+    cache_key = (str(session.get_bind().engine.url), code)
+    level = _region_levels.get(cache_key)
+    if level is None:
+        level = session.scalar(sa.select(Region.level).where(Region.code == code))
+        if level is not None:
+            _region_levels[cache_key] = level
+    return level
+
+
 def _check_region(session: Session, code: str | None, level: str, label: str) -> str | None:
     if code is None or code == "":
         return None
     if not isinstance(code, str) or not code.isdigit():
         raise ValidationFailed(f"{label}代码格式不正确。", "region_format")
-    region = session.get(Region, code)
-    if region is None or region.level != level:
+    if _region_level(session, code) != level:
         raise ValidationFailed(f"未知的{label}代码：{code}。", "region_unknown")
     return code
 
@@ -157,8 +171,11 @@ def _existing(session: Session, new: NewTicket) -> Ticket | None:
     )
 
 
-def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None) -> Submitted:
-    """Register a report. Idempotent on (channel, provider message id)."""
+def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None, *,
+                  look_up_first: bool = True) -> Submitted:
+    """Register a report. Idempotent on (channel, provider message id): a repeat gets the
+    first ticket, found by a look-up before the insert or, with ``look_up_first=False``
+    (for a caller that rarely sees repeats), after the insert conflicts."""
     s = settings()
     actor = actor or Actor.channel(new.channel.value)
     if new.channel == Channel.WALKIN and (actor.user is None or not actor.user.has_role(Role.RECEPTION)):
@@ -167,7 +184,7 @@ def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None) 
         not isinstance(new.provider_message_id, str) or len(new.provider_message_id) > 128
     ):
         raise ValidationFailed("消息编号格式不正确。", "provider_message_id")
-    existing = _existing(session, new)
+    existing = _existing(session, new) if look_up_first else None
     if existing is not None:
         return Submitted(existing, _query_code_for(new), created=False)
 

@@ -32,3 +32,17 @@ def test_expired_dialogues_receipts_and_counters_are_purged(app: Flask) -> None:
     assert [m.message_key for m in db.session.scalars(sa.select(ProviderMessage))] == ["m-new"]
     assert db.session.get(KeyValue, "keep") is not None
     assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1  # tickets are never purged
+
+
+def test_an_ended_dialogue_is_kept_while_its_reply_window_is_open(app: Flask) -> None:
+    now = utcnow()
+    db.session.add_all([
+        Conversation(channel="wechat", sender_key="window-open", state_enc=None, expires_at=now,
+                     last_seen_at=now - dt.timedelta(hours=47)),
+        Conversation(channel="wechat", sender_key="window-closed", state_enc=None, expires_at=now,
+                     last_seen_at=now - dt.timedelta(hours=49)),
+    ])
+    db.session.commit()
+    assert housekeeping.run()["conversations"] == 1
+    db.session.expire_all()
+    assert [c.sender_key for c in db.session.scalars(sa.select(Conversation))] == ["window-open"]

@@ -101,6 +101,20 @@ def unit_of_work() -> Iterator[Session]:
         db.session.remove()
 
 
+def upsert_insert(bind: Any, target: Any) -> Any:
+    """An INSERT that supports ``on_conflict_do_*`` for the bind's dialect (PostgreSQL, SQLite)."""
+    name = bind.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(target)
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(target)
+    raise NotImplementedError(f"upsert not supported on {name}")
+
+
 def is_postgres(session: Session) -> bool:
     bind = session.get_bind()
     return bind.dialect.name == "postgresql"

@@ -23,22 +23,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from intake.db import utcnow
+from intake.db import upsert_insert, utcnow
 from intake.models.infra import Conversation, KeyValue, ProviderMessage
 from intake.services.context import vault
 
 
 def _insert(session: Session, model: Any) -> Any:
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(model)
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(model)
-    raise NotImplementedError(f"upsert not supported on {name}")
+    return upsert_insert(session.get_bind(), model)
 
 
 # ---------------------------------------------------------------- provider messages

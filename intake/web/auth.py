@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, abort, jsonify, request, session
 from werkzeug.exceptions import TooManyRequests
 
 from intake.crypto import constant_time_equal, hash_password, token_digest, verify_password
-from intake.db import db, utcnow
+from intake.db import db, upsert_insert, utcnow
 from intake.models import ApiToken, KeyValue, User
 from intake.services.context import settings
 from intake.web.errors import error_response
@@ -75,7 +75,7 @@ def rate_limit(scope: str, limit: int | None = None, window_s: int | None = None
     # guess ends in a rollback of the request, which must not take the count with it. One
     # atomic upsert, so concurrent first attempts do not collide on the key.
     table = KeyValue.__table__
-    stmt = _upsert(table).values(key=key, value="1", expires_at=now + dt.timedelta(seconds=window_s))
+    stmt = upsert_insert(db.engine, table).values(key=key, value="1", expires_at=now + dt.timedelta(seconds=window_s))
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"value": sa.cast(sa.cast(table.c.value, sa.Integer) + 1, sa.Text)},
@@ -86,14 +86,6 @@ def rate_limit(scope: str, limit: int | None = None, window_s: int | None = None
         raise TooManyRequests("尝试次数过多，请稍后再试。")
 
 
-def _upsert(table: Any) -> Any:
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
 
 
 _DUMMY_PASSWORD_HASH = hash_password("not-a-real-password")

@@ -246,6 +246,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append((f"routing seed {seed}: wrong", f"{r['wrong']:.1%}", "<= 1 %"))
             rows.append((f"routing seed {seed}: no place, county given",
                          f"{r['none_assigned']:.1%}", "<= 2 %"))
+        from bench.discipline_eval import score
+
+        for which in ("held_out", "all"):
+            d = score(lambda t: triager.triage(t).discipline, which)
+            if d is not None:
+                rows.append((f"discipline on real messages ({which}, {d.positives} accusations)",
+                             f"P {d.precision:.2f} R {d.recall:.2f}", "P >= 0.80, R >= 0.90"))
         if not args.quick:
             ours_cv, base = taxonomy(triager, msgs)
             rows.append(("taxonomy 5-fold CV macro-F1 (ours)", f"{ours_cv['macro_f1']:.4f}",

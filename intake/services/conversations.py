@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +31,46 @@ from intake.services.context import vault
 
 def _insert(session: Session, model: Any) -> Any:
     return upsert_insert(session.get_bind(), model)
+
+
+# The webhook's hot statements are built once per dialect and run on the session's
+# connection: Core with bound parameters, no per-call statement building or ORM layer.
+# Each is executed with a dict whose keys name the inserted columns.
+
+
+@cache
+def _record_message_stmt(dialect: str) -> Any:
+    return (
+        upsert_insert(_Dialect(dialect), ProviderMessage.__table__)
+        .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+        .returning(ProviderMessage.__table__.c.id)
+    )
+
+
+@cache
+def _save_conversation_stmt(dialect: str, seen: bool) -> Any:
+    stmt = upsert_insert(_Dialect(dialect), Conversation.__table__)
+    cols = ["state_enc", "updated_at", "expires_at"] + (["last_seen_at"] if seen else [])
+    return stmt.on_conflict_do_update(index_elements=["channel", "sender_key"],
+                                      set_={k: stmt.excluded[k] for k in cols})
+
+
+_conversation = Conversation.__table__.c
+_LOAD_CONVERSATION = sa.select(_conversation.state_enc, _conversation.expires_at).where(
+    _conversation.channel == sa.bindparam("channel"), _conversation.sender_key == sa.bindparam("sender_key")
+)
+
+
+class _Dialect:
+    """Stands in for a bind when only the dialect's name is needed (statement caches)."""
+
+    def __init__(self, name: str) -> None:
+        self.dialect = self
+        self.name = name
+
+
+def _dialect(session: Session) -> str:
+    return str(session.get_bind().dialect.name)
 
 
 # ---------------------------------------------------------------- provider messages
@@ -81,13 +122,9 @@ def record_provider_message(session: Session, channel: str, key: str, response: 
     PostgreSQL a concurrent repeat's insert waits for the first delivery's commit, then
     conflicts, so exactly one delivery's work survives.
     """
-    stmt = (
-        _insert(session, ProviderMessage)
-        .values(channel=channel, message_key=key[:160], received_at=utcnow(), response=_sealed(response))
-        .on_conflict_do_nothing(index_elements=["channel", "message_key"])
-        .returning(ProviderMessage.id)
-    )
-    return session.execute(stmt).scalar_one_or_none() is not None
+    params = {"channel": channel, "message_key": key[:160], "received_at": utcnow(), "response": _sealed(response)}
+    result = session.connection().execute(_record_message_stmt(_dialect(session)), params)
+    return result.scalar_one_or_none() is not None
 
 
 def wait_for_stored_response(session: Session, channel: str, key: str,
@@ -133,9 +170,7 @@ SEEN_RETENTION = dt.timedelta(hours=48)
 
 def load_conversation(session: Session, channel: str, sender_key: str,
                       now: dt.datetime | None = None) -> dict[str, Any] | None:
-    row = session.scalar(
-        sa.select(Conversation).where(Conversation.channel == channel, Conversation.sender_key == sender_key)
-    )
+    row = session.connection().execute(_LOAD_CONVERSATION, {"channel": channel, "sender_key": sender_key}).first()
     if row is None or row.state_enc is None or row.expires_at <= (now or utcnow()):
         return None
     plain = vault().decrypt(row.state_enc)
@@ -152,12 +187,7 @@ def save_conversation(session: Session, channel: str, sender_key: str, state: di
                               "expires_at": at + ttl if state is not None else at}
     if seen:
         values["last_seen_at"] = at
-    stmt = _insert(session, Conversation).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["channel", "sender_key"],
-        set_={k: stmt.excluded[k] for k in values if k not in ("channel", "sender_key")},
-    )
-    session.execute(stmt)
+    session.connection().execute(_save_conversation_stmt(_dialect(session), seen), values)
 
 
 def clear_conversation(session: Session, channel: str, sender_key: str, now: dt.datetime | None = None) -> None:

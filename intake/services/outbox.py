@@ -58,11 +58,17 @@ def enqueue(
     row = Outbox(topic=topic, payload=payload, dedupe_key=dedupe_key,
                  available_at=available_at or utcnow())
     session.add(row)
-    session.flush()
     if available_at is None or available_at <= utcnow():
-        row_id = row.id
-        after_commit(session, lambda: _kick(row_id) if _kick else None)
+        # The row is written by the caller's next flush (no flush of its own here); its id
+        # is read after the commit from the identity key, which expiry does not clear.
+        after_commit(session, lambda: _kick_row(row))
     return row
+
+
+def _kick_row(row: Outbox) -> None:
+    identity = sa.inspect(row).identity
+    if _kick is not None and identity:
+        _kick(int(identity[0]))
 
 
 def deliver(session: Session, outbox_id: int) -> bool:

@@ -15,12 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake import identifiers
 from intake.crypto import random_query_code
-from intake.db import is_postgres, utcnow
+from intake.db import is_postgres, upsert_insert, utcnow
 from intake.messages import EVENT_LABELS
 from intake.models import (
     Attachment,
@@ -213,35 +212,40 @@ def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None, 
     elif openid:
         reporter_key = v.blind_index("openid", openid)
     named = not new.anonymous
+    values = dict(
+        query_code_hash=v.hash_query_code(code),
+        channel=new.channel,
+        provider_message_id=new.provider_message_id,
+        received_at=received_at,
+        text=text,
+        anonymous=not named,
+        reporter_name_enc=v.encrypt(name) if named else None,
+        reporter_phone_enc=v.encrypt(phone),
+        reporter_id_number_enc=v.encrypt(id_number) if named else None,
+        reporter_openid_enc=v.encrypt(openid),
+        reporter_key=reporter_key,
+        hint_county_code=county,
+        hint_hotline_county_code=hotline_county,
+        township_code=township,
+        status=Status.RECEIVED,
+    )
     for _attempt in range(5):
-        ticket = Ticket(
-            reference=identifiers.new_reference(received_at),
-            query_code_hash=v.hash_query_code(code),
-            channel=new.channel,
-            provider_message_id=new.provider_message_id,
-            received_at=received_at,
-            text=text,
-            anonymous=not named,
-            reporter_name_enc=v.encrypt(name) if named else None,
-            reporter_phone_enc=v.encrypt(phone),
-            reporter_id_number_enc=v.encrypt(id_number) if named else None,
-            reporter_openid_enc=v.encrypt(openid),
-            reporter_key=reporter_key,
-            hint_county_code=county,
-            hint_hotline_county_code=hotline_county,
-            township_code=township,
-            status=Status.RECEIVED,
+        # One INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint round trips. No row
+        # back means a unique key was taken: the same provider message (a concurrent
+        # delivery won; on PostgreSQL this insert waited for its commit) or, rarely, the
+        # random reference number.
+        stmt = (
+            upsert_insert(session.get_bind(), Ticket)
+            .values(reference=identifiers.new_reference(received_at), **values)
+            .on_conflict_do_nothing()
+            .returning(Ticket)
         )
-        try:
-            with session.begin_nested():
-                session.add(ticket)
-                session.flush()
-        except IntegrityError:
-            again = _existing(session, new)
-            if again is not None:  # a concurrent delivery of the same message won
-                return Submitted(again, code, created=False)
-            continue  # reference collision: draw another
-        break
+        ticket = session.scalars(stmt, execution_options={"populate_existing": True}).one_or_none()
+        if ticket is not None:
+            break
+        again = _existing(session, new)
+        if again is not None:
+            return Submitted(again, code, created=False)
     else:  # pragma: no cover - five collisions in a row
         raise RuntimeError("could not allocate a reference number")
 

@@ -93,7 +93,10 @@ def _engine_options(url: str) -> dict[str, Any]:
     # hide_parameters: an error message must never carry a petitioner's text or identity.
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}, "hide_parameters": True}
-    return {"pool_pre_ping": True, "hide_parameters": True}
+    # No pre-ping: it costs a round trip on every request. A connection the server dropped
+    # (a restart) fails the one request that meets it with a 503 (intake.web.errors), and
+    # SQLAlchemy then discards the whole pool; recycling retires idle connections early.
+    return {"pool_pre_ping": False, "pool_recycle": 600, "hide_parameters": True}
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -102,8 +102,9 @@ def unit_of_work() -> Iterator[Session]:
 
 
 def upsert_insert(bind: Any, target: Any) -> Any:
-    """An INSERT that supports ``on_conflict_do_*`` for the bind's dialect (PostgreSQL, SQLite)."""
-    name = bind.dialect.name
+    """An INSERT that supports ``on_conflict_do_*`` for the bind's dialect (PostgreSQL,
+    SQLite); ``bind`` may also be the dialect's name (for statements built once and cached)."""
+    name = bind if isinstance(bind, str) else bind.dialect.name
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

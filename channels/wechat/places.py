@@ -37,6 +37,7 @@ class Place:
 class _Index:
     full: dict[str, frozenset[str]]  # names allowed in free text -> division codes
     short: dict[str, frozenset[str]]  # extra names allowed as an answer -> division codes
+    lengths_by_last: dict[str, tuple[int, ...]]  # last character of a full name -> its lengths
 
 
 def _add(table: dict[str, set[str]], name: str, code: str) -> None:
@@ -66,7 +67,23 @@ def _index() -> _Index:
             stem = _TOWN_SUFFIX.sub("", d.name)
             if stem != d.name:
                 _add(short, stem, d.code)
-    return _Index({k: frozenset(v) for k, v in full.items()}, {k: frozenset(v) for k, v in short.items()})
+    lengths: dict[str, set[int]] = {}
+    for name in full:
+        lengths.setdefault(name[-1], set()).add(len(name))
+    return _Index({k: frozenset(v) for k, v in full.items()}, {k: frozenset(v) for k, v in short.items()},
+                  {k: tuple(sorted(v)) for k, v in lengths.items()})
+
+
+def _matches(text: str, idx: _Index) -> list[tuple[int, int, str]]:
+    """Every (start, end, name) of a full name in the text: one dictionary probe per name
+    length ending at each character (names end in few characters: 县, 区, 镇, 乡 …)."""
+    out = []
+    for end in range(1, len(text) + 1):
+        for n in idx.lengths_by_last.get(text[end - 1], ()):
+            if n <= end and text[end - n:end] in idx.full:
+                out.append((end - n, end, text[end - n:end]))
+    return out
+
 
 
 def _normalise(text: str) -> str:
@@ -93,18 +110,15 @@ def place_in_text(text: str) -> Place | None:
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
     # Longest names first, so 鼓楼区 inside 福州市鼓楼区 is not also read as a shorter name.
-    for name in sorted(idx.full, key=len, reverse=True):
-        start = text.find(name)
-        while start != -1:
-            end = start + len(name)
-            if not any(s <= start and end <= e for s, e in spans):
-                spans.append((start, end))
-                codes = idx.full[name]
-                if len(codes) == 1:
-                    found |= codes
-                else:
-                    found |= {c for c in codes if len(c) == 6}  # several towns: no county from it
-            start = text.find(name, end)
+    for start, end, name in sorted(_matches(text, idx), key=lambda m: m[0] - m[1]):
+        if any(s <= start and end <= e for s, e in spans):
+            continue
+        spans.append((start, end))
+        codes = idx.full[name]
+        if len(codes) == 1:
+            found |= codes
+        else:
+            found |= {c for c in codes if len(c) == 6}  # several towns: no county from it
     counties = {c[:6] for c in found if len(c) == 6}
     towns = {c for c in found if len(c) > 6}
     if counties:

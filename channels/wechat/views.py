@@ -37,8 +37,7 @@ from intake.db import db, utcnow
 from intake.services.context import vault
 from intake.services.conversations import (
     load_conversation,
-    record_provider_message,
-    save_conversation,
+    save_conversation_and_record,
     wait_for_stored_response,
 )
 
@@ -135,8 +134,8 @@ def handle(message: Any) -> str:
     state = load_conversation(session, CHANNEL, sender_key, now)
     result = dialogue.step(state, inbound, ServicePorts(session), now, limits)
     seen = inbound.kind != "event" or inbound.event not in ("unsubscribe",)
-    save_conversation(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now, seen=seen)
-    if record_provider_message(session, CHANNEL, message_key, {"type": "text", "content": result.reply}):
+    if save_conversation_and_record(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now,
+                                    message_key, {"type": "text", "content": result.reply}, seen=seen):
         if result.meta.get("reference"):
             log.info("wechat message answered for %s", result.meta["reference"])
         return result.reply

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from intake.db import upsert_insert, utcnow
+from intake.db import UTCDateTime, upsert_insert, utcnow
 from intake.models.infra import Conversation, KeyValue, ProviderMessage
 from intake.services.context import vault
 
@@ -41,7 +41,7 @@ def _insert(session: Session, model: Any) -> Any:
 @cache
 def _record_message_stmt(dialect: str) -> Any:
     return (
-        upsert_insert(_Dialect(dialect), ProviderMessage.__table__)
+        upsert_insert(dialect, ProviderMessage.__table__)
         .on_conflict_do_nothing(index_elements=["channel", "message_key"])
         .returning(ProviderMessage.__table__.c.id)
     )
@@ -49,24 +49,41 @@ def _record_message_stmt(dialect: str) -> Any:
 
 @cache
 def _save_conversation_stmt(dialect: str, seen: bool) -> Any:
-    stmt = upsert_insert(_Dialect(dialect), Conversation.__table__)
+    stmt = upsert_insert(dialect, Conversation.__table__)
     cols = ["state_enc", "updated_at", "expires_at"] + (["last_seen_at"] if seen else [])
     return stmt.on_conflict_do_update(index_elements=["channel", "sender_key"],
                                       set_={k: stmt.excluded[k] for k in cols})
 
 
+# PostgreSQL: the dialogue's state and the message with its answer in one statement. The
+# conversation is written only when the message row was inserted (a repeat writes nothing).
+_PG_SAVE_AND_RECORD = sa.text(
+    """
+    WITH msg AS (
+        INSERT INTO provider_message (channel, message_key, received_at, response)
+        VALUES (:channel, :message_key, :at, :response)
+        ON CONFLICT (channel, message_key) DO NOTHING
+        RETURNING id
+    ), conv AS (
+        INSERT INTO conversation (channel, sender_key, state_enc, updated_at, expires_at, last_seen_at)
+        SELECT :channel, :sender_key, :state_enc, :at, :expires_at, :seen_at
+        WHERE EXISTS (SELECT 1 FROM msg)
+        ON CONFLICT (channel, sender_key) DO UPDATE SET
+            state_enc = EXCLUDED.state_enc, updated_at = EXCLUDED.updated_at,
+            expires_at = EXCLUDED.expires_at,
+            last_seen_at = COALESCE(EXCLUDED.last_seen_at, conversation.last_seen_at)
+    )
+    SELECT id FROM msg
+    """
+).bindparams(
+    sa.bindparam("at", type_=UTCDateTime()), sa.bindparam("expires_at", type_=UTCDateTime()),
+    sa.bindparam("seen_at", type_=UTCDateTime()), sa.bindparam("response", type_=sa.JSON()),
+)
+
 _conversation = Conversation.__table__.c
 _LOAD_CONVERSATION = sa.select(_conversation.state_enc, _conversation.expires_at).where(
     _conversation.channel == sa.bindparam("channel"), _conversation.sender_key == sa.bindparam("sender_key")
 )
-
-
-class _Dialect:
-    """Stands in for a bind when only the dialect's name is needed (statement caches)."""
-
-    def __init__(self, name: str) -> None:
-        self.dialect = self
-        self.name = name
 
 
 def _dialect(session: Session) -> str:
@@ -188,6 +205,22 @@ def save_conversation(session: Session, channel: str, sender_key: str, state: di
     if seen:
         values["last_seen_at"] = at
     session.connection().execute(_save_conversation_stmt(_dialect(session), seen), values)
+
+
+def save_conversation_and_record(session: Session, channel: str, sender_key: str,
+                                 state: dict[str, Any] | None, ttl: dt.timedelta, now: dt.datetime,
+                                 message_key: str, response: dict[str, Any], *, seen: bool) -> bool:
+    """``save_conversation`` then ``record_provider_message``, as one statement on
+    PostgreSQL: True for a first delivery; False for a repeat, which writes nothing (the
+    caller rolls back and answers with the stored response)."""
+    if _dialect(session) != "postgresql":
+        save_conversation(session, channel, sender_key, state, ttl, now, seen=seen)
+        return record_provider_message(session, channel, message_key, response)
+    enc = vault().encrypt(json.dumps(state, ensure_ascii=False, separators=(",", ":"))) if state is not None else None
+    params = {"channel": channel, "message_key": message_key[:160], "at": now, "response": _sealed(response),
+              "sender_key": sender_key, "state_enc": enc, "expires_at": now + ttl if state is not None else now,
+              "seen_at": now if seen else None}
+    return session.connection().execute(_PG_SAVE_AND_RECORD, params).scalar_one_or_none() is not None
 
 
 def clear_conversation(session: Session, channel: str, sender_key: str, now: dt.datetime | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,13 @@ def _query_code_for(new: NewTicket) -> str:
     return random_query_code()
 
 
+@cache
+def _insert_ticket_stmt(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the ticket, built once per dialect and run
+    with the row as parameters (ORM bulk insert): no statement building per report."""
+    return upsert_insert(dialect, Ticket).on_conflict_do_nothing().returning(Ticket)
+
+
 def _existing(session: Session, new: NewTicket) -> Ticket | None:
     if not new.provider_message_id:
         return None
@@ -234,13 +242,10 @@ def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None, 
         # back means a unique key was taken: the same provider message (a concurrent
         # delivery won; on PostgreSQL this insert waited for its commit) or, rarely, the
         # random reference number.
-        stmt = (
-            upsert_insert(session.get_bind(), Ticket)
-            .values(reference=identifiers.new_reference(received_at), **values)
-            .on_conflict_do_nothing()
-            .returning(Ticket)
-        )
-        ticket = session.scalars(stmt, execution_options={"populate_existing": True}).one_or_none()
+        ticket = session.scalars(
+            _insert_ticket_stmt(session.get_bind().dialect.name),
+            [{"reference": identifiers.new_reference(received_at), **values}],
+        ).one_or_none()
         if ticket is not None:
             break
         again = _existing(session, new)

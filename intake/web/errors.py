@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from intake.db import db
@@ -52,6 +52,19 @@ def init_app(app: Flask) -> None:
         # A value the database cannot hold (out of range, too long): bad input, not a crash.
         db.session.rollback()
         return error_response(400, "value_out_of_range", "提交的数值超出允许范围。")
+
+    @app.errorhandler(DBAPIError)
+    def _db(exc: DBAPIError) -> Response:
+        db.session.rollback()
+        if exc.connection_invalidated:
+            # The database dropped this pooled connection (restarted): the pool is renewed,
+            # nothing was written, the client may simply retry.
+            log.warning("database connection lost; pool renewed")
+            resp = error_response(503, "database_reconnecting", "系统正在恢复连接，请稍后重试。")
+            resp.headers["Retry-After"] = "1"
+            return resp
+        log.exception("database error")
+        return error_response(500, "internal_error", "系统繁忙，请稍后再试。")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -6,12 +6,16 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from intake.db import db
+from intake.models import Ticket
 from intake.services import tickets as svc
+from intake.celery_app import drain_executor
 from tests.conftest import sqlite_app
 from tests.intake.helpers import actor, civil, dispatched_ticket, login
 
@@ -107,3 +111,23 @@ def test_handler_cannot_close_a_review_handled_above(client: FlaskClient) -> Non
     headers = login(client, "handler-350524")
     resp = client.post(f"/api/v1/staff/tickets/{t.reference}/close", headers=headers)
     assert resp.status_code in (403, 404)
+
+
+def test_a_connection_dropped_by_the_database_costs_one_503_and_nothing_is_written(pg_app: Flask) -> None:
+    client = pg_app.test_client()
+    assert client.post("/api/v1/tickets", json={"text": "低保问题"}).status_code == 201  # pools a connection
+    drain_executor()  # the ticket's triage ran: nothing else is using the pool now
+    # The server drops every pooled connection, as a restart would.
+    dsn = pg_app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        dropped = admin.execute("select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                                "where datname = current_database() and pid <> pg_backend_pid()").fetchone()
+    assert dropped is not None and dropped[0] >= 1
+    first = client.post("/api/v1/tickets", json={"text": "低保问题第二件"})
+    assert first.status_code == 503
+    assert first.json["error"] == "database_reconnecting" and first.headers["Retry-After"] == "1"
+    again = client.post("/api/v1/tickets", json={"text": "低保问题第二件"})
+    assert again.status_code == 201
+    with pg_app.app_context():
+        texts = db.session.scalars(sa.select(Ticket.text)).all()
+    assert sorted(texts) == ["低保问题", "低保问题第二件"]

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -114,6 +114,41 @@ def upsert_insert(bind: Any, target: Any) -> Any:
 
         return sqlite_insert(target)
     raise NotImplementedError(f"upsert not supported on {name}")
+
+
+_insert_or_skip_stmts: dict[tuple[str, str], Any] = {}
+
+
+def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -> Any | None:
+    """Insert one row with ON CONFLICT DO NOTHING (any unique key) and return it as a
+    persistent instance, or None when a unique key was taken. One Core statement built once
+    per model and dialect, returning only the id; the instance is built from the values and
+    the columns' defaults (models without server-side defaults only), so nothing is read
+    back and no savepoint is needed for the conflict."""
+    table = model.__table__
+    dialect = str(session.get_bind().dialect.name)
+    stmt = _insert_or_skip_stmts.get((table.name, dialect))
+    if stmt is None:
+        stmt = upsert_insert(dialect, table).on_conflict_do_nothing().returning(table.c.id)
+        _insert_or_skip_stmts[(table.name, dialect)] = stmt
+    row = dict(values)
+    for col in table.c:
+        if col.key in row or col.primary_key:
+            continue
+        default = col.default
+        if default is None:
+            row[col.key] = None
+        elif default.is_callable:
+            row[col.key] = default.arg(None)  # type: ignore[attr-defined]
+        else:
+            row[col.key] = default.arg  # type: ignore[attr-defined]
+    new_id = session.connection().execute(stmt, row).scalar_one_or_none()
+    if new_id is None:
+        return None
+    obj = model(id=new_id, **row)
+    make_transient_to_detached(obj)  # known to be in the database as given: attach, no read
+    session.add(obj)
+    return obj
 
 
 def is_postgres(session: Session) -> bool:

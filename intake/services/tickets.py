@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from functools import cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from intake import identifiers
 from intake.crypto import random_query_code
-from intake.db import is_postgres, upsert_insert, utcnow
+from intake.db import insert_or_skip, is_postgres, utcnow
 from intake.messages import EVENT_LABELS
 from intake.models import (
     Attachment,
@@ -161,13 +160,6 @@ def _query_code_for(new: NewTicket) -> str:
     return random_query_code()
 
 
-@cache
-def _insert_ticket_stmt(dialect: str) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING the ticket, built once per dialect and run
-    with the row as parameters (ORM bulk insert): no statement building per report."""
-    return upsert_insert(dialect, Ticket).on_conflict_do_nothing().returning(Ticket)
-
-
 def _existing(session: Session, new: NewTicket) -> Ticket | None:
     if not new.provider_message_id:
         return None
@@ -242,10 +234,7 @@ def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None, 
         # back means a unique key was taken: the same provider message (a concurrent
         # delivery won; on PostgreSQL this insert waited for its commit) or, rarely, the
         # random reference number.
-        ticket = session.scalars(
-            _insert_ticket_stmt(session.get_bind().dialect.name),
-            [{"reference": identifiers.new_reference(received_at), **values}],
-        ).one_or_none()
+        ticket = insert_or_skip(session, Ticket, {"reference": identifiers.new_reference(received_at), **values})
         if ticket is not None:
             break
         again = _existing(session, new)

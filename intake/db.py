@@ -139,9 +139,9 @@ def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -
         if default is None:
             row[col.key] = None
         elif default.is_callable:
-            row[col.key] = default.arg(None)  # type: ignore[attr-defined]
+            row[col.key] = default.arg(None)
         else:
-            row[col.key] = default.arg  # type: ignore[attr-defined]
+            row[col.key] = default.arg
     new_id = session.connection().execute(stmt, row).scalar_one_or_none()
     if new_id is None:
         return None

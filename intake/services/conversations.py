@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from intake.db import UTCDateTime, upsert_insert, utcnow
+from intake.db import upsert_insert, utcnow
 from intake.models.infra import Conversation, KeyValue, ProviderMessage
 from intake.services.context import vault
 
@@ -55,18 +55,20 @@ def _save_conversation_stmt(dialect: str, seen: bool) -> Any:
                                       set_={k: stmt.excluded[k] for k in cols})
 
 
-# PostgreSQL: the dialogue's state and the message with its answer in one statement. The
-# conversation is written only when the message row was inserted (a repeat writes nothing).
-_PG_SAVE_AND_RECORD = sa.text(
-    """
+# PostgreSQL, on the driver's connection (psycopg, inside the session's transaction): the
+# webhook's two statements without the SQL layer's per-call work. The second writes the
+# message with its answer and the dialogue's state at once; the state only when the
+# message row was inserted (a repeat writes nothing).
+_PG_LOAD = "SELECT state_enc, expires_at FROM conversation WHERE channel = %s AND sender_key = %s"
+_PG_SAVE_AND_RECORD = """
     WITH msg AS (
         INSERT INTO provider_message (channel, message_key, received_at, response)
-        VALUES (:channel, :message_key, :at, :response)
+        VALUES (%(channel)s, %(message_key)s, %(at)s, %(response)s)
         ON CONFLICT (channel, message_key) DO NOTHING
         RETURNING id
     ), conv AS (
         INSERT INTO conversation (channel, sender_key, state_enc, updated_at, expires_at, last_seen_at)
-        SELECT :channel, :sender_key, :state_enc, :at, :expires_at, :seen_at
+        SELECT %(channel)s, %(sender_key)s, %(state_enc)s, %(at)s, %(expires_at)s, %(seen_at)s
         WHERE EXISTS (SELECT 1 FROM msg)
         ON CONFLICT (channel, sender_key) DO UPDATE SET
             state_enc = EXCLUDED.state_enc, updated_at = EXCLUDED.updated_at,
@@ -74,11 +76,12 @@ _PG_SAVE_AND_RECORD = sa.text(
             last_seen_at = COALESCE(EXCLUDED.last_seen_at, conversation.last_seen_at)
     )
     SELECT id FROM msg
-    """
-).bindparams(
-    sa.bindparam("at", type_=UTCDateTime()), sa.bindparam("expires_at", type_=UTCDateTime()),
-    sa.bindparam("seen_at", type_=UTCDateTime()), sa.bindparam("response", type_=sa.JSON()),
-)
+"""
+
+
+def _driver(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
 
 _conversation = Conversation.__table__.c
 _LOAD_CONVERSATION = sa.select(_conversation.state_enc, _conversation.expires_at).where(
@@ -187,10 +190,13 @@ SEEN_RETENTION = dt.timedelta(hours=48)
 
 def load_conversation(session: Session, channel: str, sender_key: str,
                       now: dt.datetime | None = None) -> dict[str, Any] | None:
-    row = session.connection().execute(_LOAD_CONVERSATION, {"channel": channel, "sender_key": sender_key}).first()
-    if row is None or row.state_enc is None or row.expires_at <= (now or utcnow()):
+    if _dialect(session) == "postgresql":
+        row = _driver(session).execute(_PG_LOAD, (channel, sender_key)).fetchone()
+    else:
+        row = session.connection().execute(_LOAD_CONVERSATION, {"channel": channel, "sender_key": sender_key}).first()
+    if row is None or row[0] is None or row[1] <= (now or utcnow()):
         return None
-    plain = vault().decrypt(row.state_enc)
+    plain = vault().decrypt(row[0])
     return json.loads(plain) if plain else None
 
 
@@ -217,10 +223,12 @@ def save_conversation_and_record(session: Session, channel: str, sender_key: str
         save_conversation(session, channel, sender_key, state, ttl, now, seen=seen)
         return record_provider_message(session, channel, message_key, response)
     enc = vault().encrypt(json.dumps(state, ensure_ascii=False, separators=(",", ":"))) if state is not None else None
-    params = {"channel": channel, "message_key": message_key[:160], "at": now, "response": _sealed(response),
+    from psycopg.types.json import Json
+
+    params = {"channel": channel, "message_key": message_key[:160], "at": now, "response": Json(_sealed(response)),
               "sender_key": sender_key, "state_enc": enc, "expires_at": now + ttl if state is not None else now,
               "seen_at": now if seen else None}
-    return session.connection().execute(_PG_SAVE_AND_RECORD, params).scalar_one_or_none() is not None
+    return _driver(session).execute(_PG_SAVE_AND_RECORD, params).fetchone() is not None
 
 
 def clear_conversation(session: Session, channel: str, sender_key: str, now: dt.datetime | None = None) -> None:

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from intake.celery_app import drain_executor
 from intake.db import db
 from intake.models import Ticket
 from intake.services import tickets as svc
-from intake.celery_app import drain_executor
 from tests.conftest import sqlite_app
 from tests.intake.helpers import actor, civil, dispatched_ticket, login
 

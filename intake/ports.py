@@ -20,6 +20,8 @@ class OutboundMessage:
     kind: str  # acceptance, reply, extension, status, forwarded, ...
     text: str
     recipient: dict[str, str] = field(default_factory=dict, repr=False)
+    # ``notice_id`` (when queued from a ticket event): the same for every retry of this
+    # notice, different for a later notice with the same text.
     meta: dict[str, Any] = field(default_factory=dict)
 
 

@@ -11,7 +11,9 @@ When none applies, ``send`` raises ``NoRoute``: the outbox row stays pending and
 
 Never twice: after WeChat accepts a message, a "sent" mark is committed in its own
 transaction, and ``send`` skips a message that carries that mark; so an outbox retry after
-a successful send (e.g. the task's commit failed) does not reach the citizen again.
+a successful send (e.g. the task's commit failed) does not reach the citizen again. The mark
+is the notice's id (one per ticket event and kind); a later notice with the same text is a
+new notice and is sent. Without an id, the reference, kind and text stand in for it.
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ class WeChatNotifier:
         self.client_factory = client_factory
 
     def send(self, message: OutboundMessage) -> None:
-        mark = "wechat:sent:" + digest(message.ticket_reference, message.kind, message.text)
+        notice_id = message.meta.get("notice_id")
+        mark = "wechat:sent:" + (digest("notice", str(notice_id)) if notice_id
+                                 else digest(message.ticket_reference, message.kind, message.text))
         if self._get(mark) is not None:
             log.info("wechat notice for %s already sent; skipped", message.ticket_reference)
             return

@@ -33,6 +33,7 @@ def deliver_citizen_message(session: Session, payload: dict[str, Any]) -> None:
             kind=str(payload.get("kind", "status")),
             text=str(payload.get("text", "")),
             recipient=recipient,
-            meta={"channel": ticket.channel.value, "status": ticket.status.value},
+            meta={"channel": ticket.channel.value, "status": ticket.status.value,
+                  **({"notice_id": str(payload["notice"])} if payload.get("notice") else {})},
         )
     )

@@ -350,11 +350,14 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def notify_citizen(session: Session, ticket: Ticket, kind: str, text: str) -> None:
+    # One notice per (ticket, event, kind): its key is queued once and travels with the
+    # message, so a channel can tell a retry of this notice from a new one with the same text.
+    notice = f"notify:{ticket.id}:{ticket.event_seq}:{kind}"
     outbox.enqueue(
         session,
         "citizen.notify",
-        {"ticket_id": ticket.id, "kind": kind, "text": text},
-        dedupe_key=f"notify:{ticket.id}:{ticket.event_seq}:{kind}",
+        {"ticket_id": ticket.id, "kind": kind, "text": text, "notice": notice},
+        dedupe_key=notice,
     )
 
 

@@ -79,13 +79,26 @@ def test_failed_send_is_retried_from_the_outbox_and_never_sent_twice(wx_app: Fla
     row = db.session.scalar(sa.select(Outbox).where(Outbox.topic == "citizen.notify"))
     assert row is not None and row.done_at is None and row.attempts == 1 and row.last_error
     assert fake_api.sent("message/custom/send") == []
-    row_id = row.id
+    row_id, notice_id = row.id, row.payload["notice"]
 
     assert deliver_outbox.run(row_id) is True
     assert deliver_outbox.run(row_id) is False  # done: a second run changes nothing
-    again = OutboundMessage(reference, "reply", "您反映的问题已答复。", recipient={"openid": OPENID})
+    again = OutboundMessage(reference, "reply", "您反映的问题已答复。", recipient={"openid": OPENID},
+                            meta={"notice_id": notice_id})
     _notifier(wx_app).send(again)  # e.g. a retry after a lost commit
     assert len(fake_api.sent("message/custom/send")) == 1
+
+
+def test_a_later_notice_with_the_same_text_is_sent_again(wx_app: Flask, fake_api: FakeWeChatAPI) -> None:
+    ticket = _ticket()
+    _open_window()
+    for _round in range(2):  # e.g. two extensions, each told to the citizen in the same words
+        t = db.session.merge(ticket)
+        notify_citizen(db.session, t, "extension", "办理期限已延长，请耐心等待。")
+        t.event_seq += 1  # the next notice belongs to a later event
+        db.session.commit()
+    sent = fake_api.sent("message/custom/send")
+    assert len(sent) == 2 and all("办理期限已延长" in m["text"]["content"] for m in sent)
 
 
 def test_outside_the_window_a_subscribe_message_is_sent(wx_app: Flask, fake_api: FakeWeChatAPI) -> None:

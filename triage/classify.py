@@ -2,17 +2,30 @@
 
 Rules over the tokens of the one jieba pass, driven by ``data/lexicon.toml`` (see its header
 for the sections). Every decision carries the keywords and the names of the rules that fired
-so that the dispatcher sees why. Pure; importable by anything.
+so that the dispatcher sees why. The discipline decision itself lives in
+``triage.discipline``; the hits it needs are collected here in the same pass. Pure;
+importable by anything.
 """
 
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from triage.discipline import (
+    CLAUSE_END,
+    QUESTION_MARK,
+    SENTENCE_END,
+    TAKE,
+    Discipline,
+    DisciplineLexicon,
+    Evidence,
+)
 
 DOMAINS = (
     "dibao", "tekun", "linshi", "medical", "disability", "laoqu", "poverty", "other_civil",
@@ -21,12 +34,9 @@ DOMAINS = (
 SPECIFIC_DOMAINS = DOMAINS[:7]
 ISSUE_GROUPS = ("corruption", "conduct", "policy", "other")
 ISSUE_THRESHOLD = 2.0
-# How far (in tokens) an official may stand from a corruption word and still be its subject.
-ACTOR_WINDOW = 15
 BUREAU_WINDOW = 4
-INSTITUTION_WINDOW = 6  # a public body must stand right by the word (学校克扣伙食费)
-_CLAUSE_END = frozenset("，,、。！？!?；;：:\n")
-_SENTENCE_END = frozenset("。！？!?；;\n")
+_CLAUSE: tuple[tuple[str, str, float], ...] = (("end", "clause", 0.0),)
+_SENTENCE: tuple[tuple[str, str, float], ...] = (("end", "sentence", 0.0),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +46,12 @@ class Lexicon:
     issues: Mapping[str, Mapping[str, float]]
     issue_group: Mapping[str, str]
     labels: Mapping[str, str]
-    officials: frozenset[str]
-    private: frozenset[str]
-    institution: frozenset[str]
-    strong: frozenset[str]
-    weak: frozenset[str]
-    general: frozenset[str]
+    discipline: DisciplineLexicon
     urgent: Mapping[str, float]
     urgent_threshold: float
     pension: frozenset[str]
     pension_cancels: frozenset[str]
     negation: frozenset[str]
-    speculation: frozenset[str]
-    salutation_before: frozenset[str]
-    salutation_after: frozenset[str]
     bureau_actor: frozenset[str]
     bureau: frozenset[str]
     addressee_before: frozenset[str]
@@ -80,27 +82,20 @@ class Lexicon:
         ctx = data["context"]
         acc = data["accuses_unit"]
         withholding = set(issues.get("withholding", {}))
+        discipline = DisciplineLexicon.from_dict(data)
         return cls(
             version=int(data.get("version", 1)),
             domains=domains,
             issues=issues,
             issue_group=groups,
             labels=labels,
-            officials=frozenset(data["actors"]["official"]),
-            private=frozenset(data["actors"]["private"]),
-            institution=frozenset(data["actors"].get("institution", ())),
-            strong=frozenset(data["discipline"]["strong"]),
-            weak=frozenset(data["discipline"]["weak"]),
-            general=frozenset(data["discipline"]["general"]),
+            discipline=discipline,
             urgent=dict(data["urgent"]["keywords"]),
             urgent_threshold=float(data["urgent"].get("threshold", 3)),
             pension=frozenset(ctx["pension"]),
             # In a pension or wage complaint "克扣/少发" is about the amount, not a bribe.
-            pension_cancels=frozenset(withholding | set(data["discipline"]["weak"])),
+            pension_cancels=frozenset(withholding | discipline.acts["weak"]),
             negation=frozenset(ctx["negation"]),
-            speculation=frozenset(ctx.get("speculation", ())),
-            salutation_before=frozenset(ctx.get("salutation_before", ())),
-            salutation_after=frozenset(ctx.get("salutation_after", ())),
             bureau_actor=frozenset(acc["bureau_actor"]),
             bureau=frozenset(acc["bureau"]),
             addressee_before=frozenset(acc["addressee_before"]),
@@ -116,10 +111,10 @@ class Lexicon:
         for kws in self.issues.values():
             yield from kws
         yield from self.urgent
-        for group in (self.officials, self.private, self.strong, self.weak, self.general,
-                      self.pension, self.bureau_actor, self.bureau, self.keep_whole,
+        for group in (self.pension, self.bureau_actor, self.bureau, self.keep_whole,
                       frozenset(self.untrap.values())):
             yield from group
+        yield from self.discipline.words()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +134,7 @@ class Classifier:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lex = lexicon
+        self.discipline = Discipline(lexicon.discipline)
         table: dict[str, list[tuple[str, str, float]]] = {}
 
         def put(word: str, kind: str, key: str, weight: float) -> None:
@@ -152,20 +148,8 @@ class Classifier:
                 put(w, "issue", iss, float(wt))
         for w, wt in lexicon.urgent.items():
             put(w, "urgent", "urgent", float(wt))
-        for w in lexicon.officials:
-            put(w, "official", "", 0.0)
-        for w in lexicon.private:
-            put(w, "private", "", 0.0)
-        for w in lexicon.institution:
-            put(w, "institution", "", 0.0)
-        for w in lexicon.strong:
-            put(w, "strong", "", 0.0)
-        for w in lexicon.weak:
-            put(w, "weak", "", 0.0)
-        for w in lexicon.general:
-            put(w, "general", "", 0.0)
-        for w in lexicon.speculation:
-            put(w, "speculation", "", 0.0)
+        for w, kind, key in lexicon.discipline.entries():
+            put(w, kind, key, 0.0)
         for w in lexicon.pension:
             put(w, "pension", "", 0.0)
         for w in lexicon.bureau_actor:
@@ -176,41 +160,50 @@ class Classifier:
         self.table: dict[str, tuple[tuple[str, str, float], ...]] = {
             k: tuple(v) for k, v in table.items()
         }
+        # Punctuation ends clauses and sentences; it is a third of all hits, so it has its own
+        # entries that the loop recognises by identity before anything else.
+        for ch in SENTENCE_END:
+            self.table[ch] = _SENTENCE
+        for ch in CLAUSE_END:
+            self.table[ch] = _CLAUSE
 
     def classify(self, tokens: Sequence[str]) -> Classification:
         lex = self.lex
         table = self.table
         negation = lex.negation
+        disc = self.discipline
+        private_institution = lex.discipline.private_institution
         dom_score: dict[str, float] = {}
         iss_score: dict[str, float] = {}
         urgent_score = 0.0
         urgent_seen: set[str] = set()
-        officials: list[int] = []
-        institutions: list[int] = []
-        private: list[int] = []
-        strong: list[tuple[int, str]] = []
-        weak: list[tuple[int, str]] = []
-        general: list[str] = []
+        ev = Evidence(tokens)
         pension = False
-        speculation: list[int] = []
         bureau_actor: list[int] = []
         bureau: list[int] = []
         keywords: dict[str, None] = {}
-        sentence_of: list[int] = []
-        sent = 0
+        clause = sent = 0
+        asks = -1  # the last clause with a question word
         for i, tok in enumerate(tokens):
-            sentence_of.append(sent)
-            if tok in _SENTENCE_END:
-                sent += 1
-                continue
             hits = table.get(tok)
             if not hits:
+                continue
+            if hits is _CLAUSE or hits is _SENTENCE:
+                if asks == clause and tok in QUESTION_MARK:
+                    ev.questions.add(clause)
+                clause += 1
+                ev.clause_ends.append(i)
+                if hits is _SENTENCE:
+                    sent += 1
+                    ev.sentence_ends.append(i)
                 continue
             negated = i > 0 and tokens[i - 1] in negation
             for kind, key, wt in hits:
                 if kind == "domain":
                     dom_score[key] = dom_score.get(key, 0.0) + wt
                     keywords.setdefault(tok)
+                elif kind == "pair":  # negation is the pair's business (没有收据)
+                    ev.pair_words.append((int(key), (i, clause, sent, tok)))
                 elif negated:
                     continue
                 elif kind == "issue":
@@ -223,23 +216,30 @@ class Classifier:
                     urgent_seen.add(tok)
                     urgent_score += wt
                     keywords.setdefault(tok)
+                elif kind == "act":
+                    if not (i > 1 and tokens[i - 1] in TAKE and tokens[i - 2] in negation):
+                        ev.acts.append(((i, clause, sent, tok), key))  # not 没有收红包
                 elif kind == "official":
-                    if not self._salutation(tokens, i):
-                        officials.append(i)
-                elif kind == "private":
-                    private.append(i)
+                    ev.officials.append((i, clause, sent, tok))
                 elif kind == "institution":
-                    institutions.append(i)
-                elif kind == "strong":
-                    strong.append((i, tok))
-                elif kind == "weak":
-                    weak.append((i, tok))
+                    ev.institutions.append((i, clause, sent, tok))
+                elif kind == "private":
+                    ev.private_body = ev.private_body or tok in private_institution
+                    ev.private.append((i, clause, sent, tok))
+                elif kind == "relative":
+                    ev.relatives.append((i, clause, sent, tok))
+                elif kind == "favour":
+                    ev.favours.append((i, clause, sent, tok))
+                elif kind == "shield":
+                    ev.shield.append(sent)
                 elif kind == "general":
-                    general.append(tok)
+                    ev.general.append(tok)
+                elif kind == "question":
+                    asks = clause
+                elif kind == "speculation":
+                    ev.spec_from.setdefault(clause, (i, sent))
                 elif kind == "pension":
                     pension = True
-                elif kind == "speculation":
-                    speculation.append(i)
                 elif kind == "bureau_actor":
                     bureau_actor.append(i)
                 elif kind == "bureau":
@@ -254,32 +254,23 @@ class Classifier:
         for k in issues:
             rules.append(f"issue {k} ({lex.labels.get(k, k)}): score {iss_score[k]:g}")
 
-        civil_evidence = any(v > 0 for k, v in dom_score.items() if k != "not_civil")
-        # A speculation word reaches to the end of its clause (难道就是为了得到…回扣？).
-        spec: set[int] = set()
-        for j in speculation:
-            pos = j + 1
-            while pos < len(tokens) and tokens[pos] not in _CLAUSE_END:
-                spec.add(pos)
-                pos += 1
-        discipline = self._discipline(
-            [(i, w) for i, w in strong if i not in spec],
-            [(i, w) for i, w in weak if i not in spec],
-            officials, institutions, private, general, pension, domain, civil_evidence, rules,
-            keywords,
+        # A pension or wage complaint: no specific social-assistance domain is named.
+        pension_case = pension and domain in ("not_civil", "other_civil")
+        civil = domain in SPECIFIC_DOMAINS  # social-assistance benefits are at stake
+        discipline = disc.decide(
+            ev, negation, civil, pension_case, lex.pension_cancels, rules, keywords
         )
-        if not discipline and any(i in spec for i, _w in strong + weak):
-            rules.append("not discipline: corruption word in a question or a wish, not an accusation")
         urgent = urgent_score >= lex.urgent_threshold
         if urgent:
             rules.append(f"urgent: risk words score {urgent_score:g} ≥ {lex.urgent_threshold:g}")
 
-        accusation_at = {i for i, _t in strong + weak} | {
+        accusation_at = {hit[0] for hit, _s in ev.acts} | {
             i for i, tok in enumerate(tokens)
             if any(kind == "issue" and lex.issue_group[key] in ("corruption", "conduct")
                    for kind, key, _w in table.get(tok, ()))
         } if (bureau_actor or bureau) else set()
-        accuses = self._accuses(tokens, bureau_actor, bureau, sentence_of, accusation_at, rules)
+        accuses = self._accuses(tokens, bureau_actor, bureau, ev.sentence_ends, accusation_at,
+                                rules)
         if accuses:
             for i in bureau_actor + bureau:
                 keywords.setdefault(tokens[i])
@@ -292,15 +283,6 @@ class Classifier:
             accuses_unit=accuses,
             keywords=tuple(keywords),
             rules=tuple(rules),
-        )
-
-    def _salutation(self, tokens: Sequence[str], i: int) -> bool:
-        """尊敬的王书记：您好 names the addressee; 王 may stand between 尊敬的 and 书记."""
-        lex = self.lex
-        before = tokens[max(0, i - 2): i]
-        after = tokens[i + 1: i + 4]
-        return any(t in lex.salutation_before for t in before) or any(
-            t in lex.salutation_after for t in after
         )
 
     def _domain(self, score: Mapping[str, float], rules: list[str]) -> tuple[str, float]:
@@ -323,64 +305,19 @@ class Classifier:
         rules.append("domain other_civil by default: no domain word")
         return "other_civil", 0.2
 
-    def _discipline(
-        self,
-        strong: list[tuple[int, str]],
-        weak: list[tuple[int, str]],
-        officials: list[int],
-        institutions: list[int],
-        private: list[int],
-        general: list[str],
-        pension: bool,
-        domain: str,
-        civil_evidence: bool,
-        rules: list[str],
-        keywords: dict[str, None],
-    ) -> bool:
-        lex = self.lex
-
-        def near(i: int, where: list[int], window: int = ACTOR_WINDOW) -> bool:
-            return any(abs(i - j) <= window for j in where)
-
-        # A pension or wage complaint: no specific social-assistance domain is named.
-        pension_case = pension and domain in ("not_civil", "other_civil")
-        candidates = [(i, w, "strong") for i, w in strong]
-        if domain != "not_civil" and civil_evidence:
-            candidates += [(i, w, "weak") for i, w in weak]
-        for i, word, strength in candidates:
-            if pension_case and word in lex.pension_cancels:
-                continue
-            if near(i, officials):
-                actor = "an official or cadre"
-            elif (strength == "strong" and near(i, institutions, INSTITUTION_WINDOW)
-                  and not near(i, private, 2 * INSTITUTION_WINDOW)):
-                actor = "a public body"
-            else:
-                continue
-            keywords.setdefault(word)
-            rules.append(f"discipline: {strength} corruption word '{word}' next to {actor}")
-            return True
-        if candidates and private:
-            rules.append("not discipline: corruption word without an official (private party)")
-        elif pension_case and candidates:
-            rules.append("not discipline: pension or wage complaint")
-        elif general:
-            rules.append("not discipline: general anger at corruption, no concrete accusation")
-        return False
-
     def _accuses(
         self,
         tokens: Sequence[str],
         bureau_actor: list[int],
         bureau: list[int],
-        sentence_of: list[int],
+        sentence_ends: list[int],
         accusation_at: set[int],
         rules: list[str],
     ) -> str | None:
         lex = self.lex
-        accusation_sents = {sentence_of[i] for i in accusation_at}
+        accusation_sents = {bisect_left(sentence_ends, i) for i in accusation_at}
         for i in bureau_actor:
-            if sentence_of[i] in accusation_sents:
+            if bisect_left(sentence_ends, i) in accusation_sents:
                 rules.append(f"accuses the county civil-affairs bureau: '{tokens[i]}' accused")
                 return "county_civil_affairs"
         for i in bureau:

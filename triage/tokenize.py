@@ -29,13 +29,29 @@ DEFAULT_CACHE_DIR = Path(__file__).resolve().parent / "data" / "cache"
 PLACE_FREQ = 200_000
 LEXICON_FREQ = 50_000
 TRAP_FREQ = 300_000
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"  # 2: a user word never lowers jieba's own frequency
 
 jieba.setLogLevel(logging.WARNING)
 
 
 def _jieba_dict_text() -> str:
     return resources.files("jieba").joinpath("dict.txt").read_text("utf-8")
+
+
+def _keep_base_freq(
+    entries: Sequence[tuple[str, int]], base: str
+) -> list[tuple[str, int]]:
+    """Our words with jieba's own frequency where that is higher: a lexicon word listed to
+    stay whole (没有, 学校) must not become rarer than jieba has it, or jieba would cut the
+    text around it differently."""
+    ours = dict(entries)
+    for line in base.splitlines():
+        w, _, rest = line.partition(" ")
+        if w in ours:
+            f = int(rest.split(" ", 1)[0])
+            if f > ours[w]:
+                ours[w] = f
+    return list(ours.items())
 
 
 class TriageTokenizer:
@@ -58,8 +74,9 @@ class TriageTokenizer:
             self.dict_path = None
             tok = jieba.Tokenizer()
             tok.tmp_dir = tempfile.gettempdir()
+            tok.check_initialized()
             for w, f in entries:
-                tok.add_word(w, f)
+                tok.add_word(w, max(f, tok.FREQ.get(w) or 0))
         else:
             tok = jieba.Tokenizer(dictionary=str(self.dict_path))
             tok.tmp_dir = str(self.cache_dir)
@@ -104,7 +121,8 @@ class TriageTokenizer:
         if path.exists():
             return path
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        body = _jieba_dict_text().rstrip("\n") + "\n" + "".join(f"{w} {f}\n" for w, f in entries)
+        base = _jieba_dict_text().rstrip("\n")
+        body = base + "\n" + "".join(f"{w} {f}\n" for w, f in _keep_base_freq(entries, base))
         # Write then rename so that two workers starting together never read half a file.
         fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

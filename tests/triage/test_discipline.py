@@ -1,0 +1,147 @@
+"""Golden tests for the discipline patterns of ``triage.discipline`` (synthetic sentences).
+
+Each pattern has sentences it must flag and near misses it must not: the accused actor and
+the act for gain in one scope, a question or wish or rumour that cancels, a private party
+alone that cancels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from triage.classify import Lexicon
+from triage.discipline import DisciplineLexicon
+from triage.engine import Triager
+from triage.tokenize import _keep_base_freq
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # public-school teachers and doctors
+        ("县实验小学的班主任让班上学生到她家里补课，每人每月收费六百元。", "paid tutoring by own teacher"),
+        ("这所中学的数学老师暑假在家办补习班，每期收取八百元。", "paid tutoring, title as suffix"),
+        ("二小的老师上课不讲重点，让学生到自己家补课。", "tutoring at the teacher's home"),
+        ("县人民医院的医生开药拿回扣。", "kickbacks by a public-hospital doctor"),
+        ("医生收了病人家属的红包才安排手术。", "red envelope to a doctor"),
+        # police, inspectors, law enforcement
+        ("镇派出所民警罚了我两百元，却不开任何票据。", "fine pocketed without a receipt"),
+        ("这位交警收了司机五百元现金就放行了。", "cash taken by a traffic policeman"),
+        ("卫生监督所的检查人员收了店主送的红包，检查就走过场。", "red envelope to an inspector"),
+        ("城管中队长经常接受商户的吃请。", "meals paid by the inspected"),
+        # schools
+        ("县二中校长私下卖学位，每个学位收三万元。", "selling school places"),
+        ("镇中心小学收了我们四百多元，却未开具任何收款收据。", "fees without a receipt"),
+        # relatives of officials
+        ("那家砖厂的老板是镇长的小舅子，群众举报多次都不了了之。", "shielding a relative's business"),
+        ("养猪场污染严重，老板有亲戚在环保局，举报了也没人管。", "relative in the bureau that should act"),
+        ("县林业局局长的儿子没有参加考试就进了编制。", "job for an official's son"),
+        ("镇长的弟弟承包了村里的道路工程。", "project for an official's brother"),
+        # tenders, funds, village money
+        ("县水利局的河道整治工程招标，中标单位早就内定了。", "rigged public tender"),
+        ("这次招投标存在严重的串标围标行为。", "bid rigging in a public tender"),
+        ("镇财政所所长私设小金库，用来请客吃饭。", "slush fund"),
+        ("村委会至今不愿补偿给被征地的村民。", "village committee keeps compensation"),
+        ("村支书在工程中吃差价。", "skimming by a village secretary"),
+        ("上级拨付的扶贫资金被村会计私分了。", "passive: the agent after 被"),
+        # an act whose sentence names no one refers back
+        ("村干部说危房改造有补贴。可是一年过去了，补贴已被装入某些人的腰包。", "anaphora"),
+        # abuse of power where social-assistance benefits are at stake
+        ("民政所所长滥用职权，把低保名额给了不符合条件的人。", "abuse of power over dibao"),
+    ],
+)
+def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
+    r = triager.triage(text)
+    assert r.discipline is True, (why, r.rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("校外培训机构在网上炒作在职老师补课收费。", "private party is the subject"),
+        ("学校暑假组织补课，每人收费五百元。", "school-run classes, no teacher pocketing"),
+        ("老师每天放学后留学生免费补课，家长很感激。", "free help, no fee"),
+        ("民营医院的医生开药拿回扣。", "doctor of a private hospital"),
+        ("出租车司机收了车费却不给发票。", "private driver"),
+        ("医院收费太贵，看一次病要好几百元。", "a price complaint"),
+        ("听说村主任收了红包，不知道是真是假。", "rumour"),
+        ("这笔钱到底落入了哪些人的腰包？", "rhetorical question, no one named"),
+        ("请问村干部收了红包该向哪里举报？", "a question"),
+        ("是否存在村干部私分补偿款的情况，请调查。", "bare suspicion"),
+        ("希望相关领导不要为了一己私利损害群众利益。", "a wish"),
+        ("村干部没有收红包，是有人造谣。", "negated act"),
+        ("尊敬的王局长：我们小区的物业公司乱收费，还私吞了维修基金。", "addressee; private firm"),
+        ("我的儿子在镇政府上班，工资一直没发。", "the petitioner's own son"),
+        ("县政府违规侵占农民的耕地修建工业园。", "land taken by a body, no private gain"),
+        ("城管队员滥用职权，粗暴执法。", "abuse without private gain"),
+        ("镇国土所所长纵容一村民违规侵占集体用地。", "a villager is the one who took it"),
+        ("我家的低保被取消了，村主任说是上面的政策。", "no act"),
+        ("F7县长寿镇的道路坑坑洼洼，希望尽快修好。", "县长 inside a place code is no official"),
+    ],
+)
+def test_does_not_flag(triager: Triager, text: str, why: str) -> None:
+    r = triager.triage(text)
+    assert r.discipline is False, (why, r.rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "actor"),
+    [
+        ("镇财政所所长私设小金库。", "私设", "所长"),
+        ("医生收了红包才安排手术。", "红包", "医生"),
+        ("那家砖厂的老板是镇长的小舅子，举报了也不了了之。", "小舅子", "镇长"),
+    ],
+)
+def test_decision_names_the_act_and_the_actor(
+    triager: Triager, text: str, act: str, actor: str
+) -> None:
+    r = triager.triage(text)
+    rule = next(x for x in r.rules if x.startswith("discipline:"))
+    assert act in rule and actor in rule
+    assert act in r.keywords and actor in r.keywords
+
+
+def test_an_earlier_sentence_is_named_in_the_rule(triager: Triager) -> None:
+    r = triager.triage("村干部说危房改造有补贴。可是一年过去了，补贴已被装入某些人的腰包。")
+    rule = next(x for x in r.rules if x.startswith("discipline:"))
+    assert "村干部" in rule and "sentence before" in rule
+
+
+def test_a_private_party_alone_says_why(triager: Triager) -> None:
+    r = triager.triage("校外培训机构在网上炒作在职老师补课收费。")
+    assert "not discipline: corruption word without an official (private party)" in r.rules
+
+
+def test_a_question_says_why(triager: Triager) -> None:
+    r = triager.triage("是否存在村干部私分补偿款的情况，请调查。")
+    assert any("question or a wish" in x for x in r.rules)
+
+
+def _lexicon_data() -> dict[str, Any]:
+    import tomllib
+    from importlib import resources
+
+    return tomllib.loads(resources.files("triage").joinpath("data/lexicon.toml").read_text("utf-8"))
+
+
+def test_lexicon_rejects_an_unknown_pair_strength() -> None:
+    data = _lexicon_data()
+    data["discipline"]["pairs"]["bribe"]["strength"] = "sometimes"
+    with pytest.raises(ValueError, match="strength"):
+        Lexicon.from_dict(data)
+
+
+def test_only_words_of_two_characters_or_more_join_the_dictionary() -> None:
+    lex = DisciplineLexicon.from_dict(_lexicon_data())
+    words = set(lex.words())
+    assert "补课费" in words and "收据" in words
+    assert not [w for w in words if len(w) < 2]
+    assert not [w for w, kind, _k in lex.entries() if kind == "pair" and len(w) < 2]
+
+
+def test_a_user_word_never_lowers_jiebas_own_frequency() -> None:
+    base = "没有 87597 d\n学校 17020 n\n补课 167 v"
+    kept = dict(_keep_base_freq([("没有", 50_000), ("学校", 50_000), ("补课费", 50_000)], base))
+    assert kept == {"没有": 87597, "学校": 50_000, "补课费": 50_000}

@@ -1,0 +1,538 @@
+"""The discipline flag: a concrete accusation that an official or cadre took or used public
+money or power for private gain (DESIGN §4, Flags).
+
+A lead needs an *act* (贪污, 收了…红包, 补课…每月400元) and a *public actor* that commits it: a
+person (村主任, 班主任, 民警) or a public body (镇政府, 中心小学), found by clause, not by a bare
+token window:
+
+- the actor stands in the act's clause, or in an earlier clause of its sentence (a Chinese
+  topic chain leaves out the subject it carries: 村主任以各种借口推脱，把补偿款私分了), or right
+  after the act (贪污的村干部); in a passive clause (补贴被村干部私分) it is the agent after 被;
+- a sentence that names no actor at all refers back to the last specific one a few sentences
+  before (村干部说有补贴……补贴已被装入某些人的腰包);
+- a private party in the actor's place is the subject instead (培训机构炒作老师补课收费), unless
+  joined to the official (老板伙同村干部);
+- a question, a wish, a rule or a rumour (是否…？, 希望不要, 杜绝, 听说) and a negation right
+  before (没有贪污) cancel the act;
+- an official's relative who gets a favour (村书记的哥哥承包了工程) or whose business is
+  shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too.
+
+``triage.classify`` collects the hits in its one pass over the tokens; this module owns the
+words (``[actors]`` and ``[discipline]`` in ``data/lexicon.toml``) and the decision. Every
+positive decision names the act, the actor and the rule. Pure; importable by anything.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Act strengths: who may commit the act.
+#   implicit  the act names its official actor itself (串标 in a public tender)
+#   strong    a person or a public body (贪污, 截留, 收了…红包)
+#   person    only a person: a body that takes land or a teacher's classes is a policy matter,
+#             a cadre who takes land for himself is not (侵占, 有偿补课)
+#   village   only a village cadre or committee: they hold collective money themselves, so
+#             keeping it back is withholding, not a late payment (村委会不愿补偿给村民)
+#   civil     a person or a public body, and only where social-assistance benefits are at stake:
+#             an official who bends the rules over 低保 or 特困 favours someone (滥用职权,
+#             违规审批), elsewhere the same words are a conduct complaint without private gain
+#   weak      a person in the act's own clause (索要, 收钱 are everyday words)
+STRENGTHS = ("implicit", "strong", "person", "village", "civil", "weak")
+SCOPE_CLAUSES = 2  # an actor up to two clauses before the act, in its sentence…
+SCOPE_TOKENS = 30  # …but at most this many tokens away
+AFTER_ACT = 4  # an actor after its act stands right by it (贪污的村干部)
+ANAPHORA_SENTENCES = 3  # an act with no actor in its sentence refers back this far…
+ANAPHORA_TOKENS = 80  # …and at most this many tokens
+RELATIVE_WINDOW = 6  # 林业局|长|蒋|启|文|的|妻子: the official, a name, 的, the relative
+RELATIVE_LINK_WINDOW = 8  # 儿子|就|在|泉州市|安溪县|民政局: a place name may come between
+RELATIVE_FAVOUR_CLAUSES = 2  # 副局长的儿子，不通过考试，就到文物所上班了
+
+SENTENCE_END = frozenset("。！？!?；;\n")
+CLAUSE_END = frozenset("，,：:")  # an enumeration comma (、) does not end a clause
+QUESTION_MARK = frozenset("?？")
+# A negation before one of these verbs negates the act after it (没有收红包, 从不拿回扣).
+TAKE = frozenset({"收", "拿", "要", "收受", "接受", "收过", "拿过", "要过"})
+# The petitioner's own family (我的儿子), not the official's (给自己的儿子办了补贴).
+_SELF = frozenset({"我", "我的", "我家", "本人", "我们"})
+_LINK = frozenset({"在", "是", "当", "、"})  # 有亲戚在环保局, 其女婿、市人社局干部
+# Before a party these make it an object or a place, not the subject (给老板, 把村民的地,
+# 收了店主送的…, 去民办补课中心兼职).
+_OBJECT_BEFORE = frozenset({
+    "给", "向", "对", "为", "帮", "替", "把", "将", "让", "叫", "使", "收", "收了", "收受", "接受",
+    "拿了", "在", "到", "去",
+})
+# 县长 in "F7县长寿镇" is an anonymised county code followed by a place name, not an official.
+_HEADS = frozenset({"县长", "市长", "区长"})
+
+# A hit: (token position, clause number, sentence number, word).
+Hit = tuple[int, int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two words a few tokens apart in one sentence that together make an act (收|了|红包)."""
+
+    name: str
+    label: str
+    strength: str
+    gap: int
+    ordered: bool  # the first word must come first
+    negatable: bool  # a negation right before either word cancels the pair (不收红包)
+    first: frozenset[str]
+    then: frozenset[str]
+    anchor_first: bool  # the rarer half, looked up; the other half is looked for around it
+
+
+@dataclass(frozen=True, slots=True)
+class DisciplineLexicon:
+    """The ``[actors]`` and ``[discipline]`` sections of the lexicon."""
+
+    officials: frozenset[str]
+    institutions: frozenset[str]
+    village: frozenset[str]
+    official_title: tuple[str, ...]
+    vague: frozenset[str]
+    private: frozenset[str]
+    private_person: frozenset[str]
+    private_suffix: tuple[str, ...]
+    private_institution: frozenset[str]
+    generic_institution: frozenset[str]
+    joint: frozenset[str]
+    relative: frozenset[str]
+    acts: Mapping[str, frozenset[str]]  # strength -> words
+    favour: frozenset[str]
+    shield: frozenset[str]
+    pairs: tuple[Pair, ...]
+    general: frozenset[str]
+    speculation: frozenset[str]
+    question: frozenset[str]
+    salutation_before: frozenset[str]
+    salutation_after: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DisciplineLexicon:
+        actors, disc, ctx = data["actors"], data["discipline"], data["context"]
+        pairs = tuple(
+            Pair(
+                name=name,
+                label=str(p.get("label", name)),
+                strength=str(p.get("strength", "strong")),
+                gap=int(p.get("gap", 3)),
+                ordered=bool(p.get("ordered", True)),
+                negatable=bool(p.get("negatable", True)),
+                first=frozenset(p["first"]),
+                then=frozenset(p["then"]),
+                anchor_first=str(p.get("anchor", "first")) == "first",
+            )
+            for name, p in disc.get("pairs", {}).items()
+        )
+        bad = [p.name for p in pairs if p.strength not in STRENGTHS]
+        if bad:
+            raise ValueError(f"unknown strength in discipline pairs: {bad}")
+        return cls(
+            officials=frozenset(actors["official"]),
+            institutions=frozenset(actors.get("institution", ())),
+            village=frozenset(actors.get("village", ())),
+            official_title=tuple(actors.get("official_title", ())),
+            vague=frozenset(actors.get("vague", ())),
+            private=frozenset(actors["private"]),
+            private_person=frozenset(actors.get("private_person", ())),
+            private_suffix=tuple(actors.get("private_suffix", ())),
+            private_institution=frozenset(actors.get("private_institution", ())),
+            generic_institution=frozenset(actors.get("generic_institution", ())),
+            joint=frozenset(actors.get("joint", ())),
+            relative=frozenset(actors.get("relative", ())),
+            acts={k: frozenset(disc.get(k, ())) for k in STRENGTHS},
+            favour=frozenset(disc.get("favour", ())),
+            shield=frozenset(disc.get("shield", ())),
+            pairs=pairs,
+            general=frozenset(disc["general"]),
+            speculation=frozenset(ctx.get("speculation", ())),
+            question=frozenset(ctx.get("question", ())),
+            salutation_before=frozenset(ctx.get("salutation_before", ())),
+            salutation_after=frozenset(ctx.get("salutation_after", ())),
+        )
+
+    def words(self) -> Iterator[str]:
+        """Words jieba must keep whole. Single characters need no entry (a boosted one would
+        split other words), nor do the everyday words that only join or negate."""
+        for group in (self.officials, self.institutions, self.village, self.private,
+                      self.relative, *self.acts.values(), self.favour, self.shield,
+                      self.general, *(p.first | p.then for p in self.pairs)):
+            yield from (w for w in group if len(w) > 1)
+
+    def entries(self) -> Iterator[tuple[str, str, str]]:
+        """(word, kind, key) for the classifier's one look-up table. A pair registers only
+        the words of its rarer half (its anchor: 收据, 补课, 红包); the other half (没有, 元,
+        收了) is looked for around them afterwards, so common words cost no look-up hit."""
+        for w in self.officials:
+            yield w, "official", ""
+        for w in self.institutions:
+            yield w, "institution", ""
+        for w in self.private:
+            yield w, "private", ""
+        for w in self.relative:
+            yield w, "relative", ""
+        seen: set[str] = set()
+        for strength in STRENGTHS:  # a word listed twice takes its most self-sufficient use
+            for w in sorted(self.acts[strength] - seen):
+                yield w, "act", strength
+            seen |= self.acts[strength]
+        for w in self.favour:
+            yield w, "favour", ""
+        for w in self.shield:
+            yield w, "shield", ""
+        for k, pair in enumerate(self.pairs):
+            for w in pair.first if pair.anchor_first else pair.then:
+                if len(w) > 1:  # one character is too common to look up
+                    yield w, "pair", str(k)
+        for w in self.general:
+            yield w, "general", ""
+        for w in self.speculation:
+            yield w, "speculation", ""
+        for w in self.question:
+            yield w, "question", ""
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What the classifier's pass found, position by position."""
+
+    tokens: Sequence[str]
+    officials: list[Hit] = field(default_factory=list)
+    institutions: list[Hit] = field(default_factory=list)
+    private: list[Hit] = field(default_factory=list)
+    relatives: list[Hit] = field(default_factory=list)
+    acts: list[tuple[Hit, str]] = field(default_factory=list)  # (hit, strength)
+    pair_words: list[tuple[int, Hit]] = field(default_factory=list)  # (pair index, hit)
+    favours: list[Hit] = field(default_factory=list)
+    shield: list[int] = field(default_factory=list)  # sentences with a word of shielding
+    general: list[str] = field(default_factory=list)
+    spec_from: dict[int, tuple[int, int]] = field(default_factory=dict)  # clause -> (pos, sentence)
+    questions: set[int] = field(default_factory=set)  # clauses that ask (…吗？)
+    clause_ends: list[int] = field(default_factory=list)
+    sentence_ends: list[int] = field(default_factory=list)
+    private_body: bool = False  # a private school or hospital is named
+
+    def clause_of(self, i: int) -> int:
+        return bisect_left(self.clause_ends, i)
+
+    def sentence_of(self, i: int) -> int:
+        return bisect_left(self.sentence_ends, i)
+
+
+@dataclass(frozen=True, slots=True)
+class _Act:
+    hit: Hit
+    strength: str
+    words: tuple[str, ...]  # the word, or the two words of a pair
+    label: str  # the pair's label, or "" for a single word
+
+
+class Discipline:
+    """Decides the flag from the evidence; see the module docstring for the rules."""
+
+    def __init__(self, lex: DisciplineLexicon) -> None:
+        self.lex = lex
+
+    def addressee(self, tokens: Sequence[str], i: int) -> bool:
+        """尊敬的王书记：您好, 向镇政府反映, 请领导明察: the official is spoken to, not accused."""
+        lex = self.lex
+        return any(t in lex.salutation_before for t in tokens[max(0, i - 3): i]) or any(
+            t in lex.salutation_after for t in tokens[i + 1: i + 4]
+        )
+
+    @staticmethod
+    def code_artifact(tokens: Sequence[str], i: int) -> bool:
+        return tokens[i] in _HEADS and i > 0 and tokens[i - 1].isascii() and tokens[i - 1].isalnum()
+
+    @staticmethod
+    def subject_position(tokens: Sequence[str], i: int) -> bool:
+        """A party that may be a subject: not possessive (村民的地) nor after a preposition."""
+        return tokens[i + 1: i + 2] != ["的"] and not (i > 0 and tokens[i - 1] in _OBJECT_BEFORE)
+
+    def decide(
+        self, ev: Evidence, negation: frozenset[str], civil: bool, pension_case: bool,
+        pension_cancels: frozenset[str], rules: list[str], keywords: dict[str, None],
+    ) -> bool:
+        if not (ev.acts or ev.pair_words or ev.relatives):
+            if ev.general:
+                rules.append("not discipline: general anger at corruption, no concrete accusation")
+            return False
+        self._sift(ev)
+        acts = [_Act(hit, s, (hit[3],), "") for hit, s in ev.acts]
+        acts += self._pairs(ev, negation)
+        acts.sort(key=lambda a: a.hit)
+        spec = {a for a in acts if self._speculative(a.hit, ev)}
+        blocked_by_private = False
+        for act in acts:
+            if act in spec or (pension_case and act.hit[3] in pension_cancels) or (
+                    act.strength == "civil" and not civil):
+                continue
+            if act.strength == "implicit":
+                for w in act.words:
+                    keywords.setdefault(w)
+                rules.append(f"discipline: {act.label} '{act.hit[3]}' (the act names its "
+                             "official actor)")
+                return True
+            actor, blocked = self._actor(act, ev, pension_case)
+            blocked_by_private = blocked_by_private or blocked
+            if actor is None:
+                continue
+            for w in (*act.words, actor[3]):
+                keywords.setdefault(w)
+            what = f"{act.label} '{act.hit[3]}'" if act.label else (
+                f"{act.strength} corruption word '{act.hit[3]}'")
+            where = " (named in a sentence before)" if actor[2] != act.hit[2] else ""
+            rules.append(f"discipline: {what} by '{actor[3]}'{where}")
+            return True
+        favour = self._relative_favour(ev)
+        if favour is not None:
+            rel, official, what = favour
+            for w in (official[3], rel[3]):
+                keywords.setdefault(w)
+            rules.append(f"discipline: {what} for a relative ('{rel[3]}') of '{official[3]}'")
+            return True
+        live = [a for a in acts if a not in spec]
+        if live and blocked_by_private:
+            rules.append("not discipline: corruption word without an official (private party)")
+        elif live and pension_case:
+            rules.append("not discipline: pension or wage complaint")
+        elif live:
+            rules.append("not discipline: corruption word with no official or public body as actor")
+        elif spec:
+            rules.append("not discipline: corruption word in a question or a wish, not an accusation")
+        elif ev.general:
+            rules.append("not discipline: general anger at corruption, no concrete accusation")
+        return False
+
+    def _sift(self, ev: Evidence) -> None:
+        """Keep the parties that may be actors: an official or body that is not the addressee
+        (尊敬的王书记, 向镇政府反映), a private party in a subject's place (not 村民的地)."""
+        tokens = ev.tokens
+        private = self.lex.private
+        # Only the sentences an act or a relative may reach matter.
+        near = {s - d for hit in (*(h for h, _s in ev.acts), *(h for _k, h in ev.pair_words),
+                                  *ev.relatives)
+                for s in (hit[2],) for d in range(-ANAPHORA_SENTENCES, ANAPHORA_SENTENCES + 1)}
+        # 培训学校…不说还真不知道是学校: with a private school named, that 学校 is the private
+        # one; with a hotel's car park named, its 工作人员 are the hotel's.
+        generic = self.lex.generic_institution if ev.private_body else frozenset()
+        ev.officials = [o for o in ev.officials
+                        if o[2] in near and o[3] not in generic and not self.addressee(tokens, o[0])
+                        and not self.code_artifact(tokens, o[0])
+                        and not (tokens[o[0] - 1: o[0]] == ["的"] and o[0] > 1
+                                 and tokens[o[0] - 2] in private)]  # 民营医院的医生
+        ev.institutions = [o for o in ev.institutions
+                           if o[2] in near and o[3] not in generic
+                           and not self.addressee(tokens, o[0])]
+        ev.private = [p for p in ev.private if self.subject_position(tokens, p[0])]
+
+    # ------------------------------------------------------------------ acts
+
+    def _pairs(self, ev: Evidence, negation: frozenset[str]) -> list[_Act]:
+        """Pairs around their anchors: the partner may be any word of the pair's other half,
+        within ``gap`` tokens in the same sentence. The act stands at the later word."""
+        tokens = ev.tokens
+        found: list[_Act] = []
+        seen: set[tuple[int, int]] = set()
+        for k, hit in ev.pair_words:
+            pair = self.lex.pairs[k]
+            i = hit[0]
+            if pair.negatable and i > 0 and tokens[i - 1] in negation:
+                continue
+            is_first = pair.anchor_first
+            j = self._partner(
+                tokens, i, pair.then if is_first else pair.first, pair, negation=negation,
+                forward=is_first or not pair.ordered, backward=not is_first or not pair.ordered,
+            )
+            if j is None:
+                continue
+            a, b = sorted((i, j))
+            if (k, b) in seen:
+                continue
+            seen.add((k, b))
+            first, then = (tokens[i], tokens[j]) if is_first else (tokens[j], tokens[i])
+            at = (b, ev.clause_of(b), hit[2], f"{tokens[a]}…{tokens[b]}")
+            found.append(_Act(at, pair.strength, (first, then), pair.label))
+        return found
+
+    @staticmethod
+    def _partner(
+        tokens: Sequence[str], i: int, other: frozenset[str], pair: Pair, *,
+        forward: bool, backward: bool, negation: frozenset[str],
+    ) -> int | None:
+        steps = ([1] if forward else []) + ([-1] if backward else [])
+        for step in steps:
+            j = i + step
+            while 0 <= j < len(tokens) and abs(j - i) <= pair.gap:
+                t = tokens[j]
+                if t in SENTENCE_END:
+                    break
+                if t in other and not (pair.negatable and j > 0 and tokens[j - 1] in negation):
+                    return j
+                j += step
+        return None
+
+    @staticmethod
+    def _speculative(hit: Hit, ev: Evidence) -> bool:
+        """A speculation word reaches to the end of its clause and over the next one in its
+        sentence (不知是工作失职，还是官商勾结); a clause that asks (…吗？) is a question."""
+        i, c, s, _w = hit
+        if c in ev.questions:
+            return True
+        here = ev.spec_from.get(c)
+        if here is not None and here[0] < i:
+            return True
+        before = ev.spec_from.get(c - 1)
+        return before is not None and before[1] == s
+
+    # ---------------------------------------------------------------- actors
+
+    @staticmethod
+    def _in_scope(act: Hit, other: Hit, clauses: int) -> bool:
+        """``other`` in the act's clause (after it only right by it), or before it in up to
+        ``clauses`` earlier clauses of the same sentence, and not too far away."""
+        i, c, s, _w = act
+        j, cj, sj, _wj = other
+        if sj != s or abs(i - j) > SCOPE_TOKENS:
+            return False
+        if cj == c:
+            return j < i or j - i <= AFTER_ACT
+        return j < i and c - clauses <= cj < c
+
+    def _actor(self, act: _Act, ev: Evidence, pension_case: bool) -> tuple[Hit | None, bool]:
+        """The public actor of an act, if any, and whether a private party took its place."""
+        lex = self.lex
+        strength = act.strength
+        hit = act.hit
+        i = hit[0]
+        officials = ev.officials + self._titled(ev, i - SCOPE_TOKENS, i + AFTER_ACT + 1)
+        if strength == "village":
+            publics = [o for o in officials if o[3] in lex.village]
+        elif strength in ("strong", "civil") and not pension_case:
+            # (a body and a pension fund: a policy dispute)
+            publics = officials + ev.institutions
+        else:
+            publics = officials
+        clauses = 0 if strength == "weak" else SCOPE_CLAUSES
+        by = self._passive(ev.tokens, i)
+        vague = lex.vague
+        candidates = [o for o in publics if o[0] > by and self._in_scope(
+            hit, o, 0 if o[3] in vague else clauses)]
+        if not candidates:
+            if strength in ("weak", "person") or any(
+                    self._in_scope(hit, o, clauses)
+                    for o in officials + ev.institutions + ev.private):
+                return None, False  # the subject is there but may not commit this act
+            return self._antecedent(hit, publics, ev)
+        before = [o for o in candidates if o[0] < i]
+        actor = max(before) if before else min(candidates)
+        # A private party not joined to the official is the subject when it stands between
+        # the official and the act, before the official in the act's clause (培训机构炒作老师
+        # 补课收费), or before the act when the official comes after it.
+        for p in ev.private + self._private_firms(ev, max(by + 1, i - SCOPE_TOKENS), i):
+            if not (p[2] == hit[2] and by < p[0] < i):
+                continue
+            if actor[0] < i:
+                subject = actor[0] < p[0] or p[1] == hit[1] == actor[1]
+            else:  # the official after the act: a private party before it is the topic
+                subject = i - p[0] <= SCOPE_TOKENS
+            if subject and not self._joined(ev.tokens, *sorted((p[0], actor[0]))):
+                return None, True
+        return actor, False
+
+    @staticmethod
+    def _passive(tokens: Sequence[str], i: int) -> int:
+        """The position of 被 earlier in the act's clause, or -1: what stands before 被
+        suffered the act (补贴被村干部私分), the actor is the agent after it."""
+        for j in range(i - 1, max(-1, i - SCOPE_TOKENS), -1):
+            t = tokens[j]
+            if t in CLAUSE_END or t in SENTENCE_END:
+                return -1
+            if t == "被":
+                return j
+        return -1
+
+    def _joined(self, tokens: Sequence[str], a: int, b: int) -> bool:
+        """Parties at ``a`` < ``b`` act together: a joining word between them (伙同, 与), or
+        nothing but an enumeration comma (社区、物业公司)."""
+        joint = self.lex.joint
+        return any(tokens[j] in joint for j in range(a + 1, b)) or (
+            b - a == 2 and tokens[a + 1] == "、")
+
+    def _titled(self, ev: Evidence, lo: int, hi: int) -> list[Hit]:
+        """Officials the lexicon names by their title at either end of a word that jieba
+        keeps whole (数学老师, 党总支书记, 老师们, 老师上课) in a stretch of text; the listed
+        ones are in ``ev.officials`` already."""
+        titles = self.lex.official_title
+        listed = self.lex.officials
+        tokens = ev.tokens
+        return [
+            (k, ev.clause_of(k), ev.sentence_of(k), tokens[k])
+            for k in range(max(lo, 0), min(hi, len(tokens)))
+            if 2 < len(tokens[k]) <= 5 and tokens[k] not in listed
+            and (tokens[k].endswith(titles) or tokens[k].startswith(titles))
+            and not self.addressee(tokens, k)
+        ]
+
+    def _private_firms(self, ev: Evidence, lo: int, hi: int) -> list[Hit]:
+        """Private firms the lexicon names by their last character (闪星机械厂, 某建材公司)."""
+        suffix = self.lex.private_suffix
+        tokens = ev.tokens
+        return [
+            (k, ev.clause_of(k), ev.sentence_of(k), tokens[k]) for k in range(max(lo, 1), hi)
+            if len(tokens[k]) > 1 and tokens[k].endswith(suffix)
+            and self.subject_position(tokens, k)
+        ]
+
+    def _antecedent(
+        self, act: Hit, publics: list[Hit], ev: Evidence
+    ) -> tuple[Hit | None, bool]:
+        """An act whose sentence names no actor refers back to the last specific public
+        actor of the sentences before it, unless a private party (not a mere villager or
+        owner) came between, not joined to it."""
+        i, _c, s, _w = act
+        vague = self.lex.vague
+        before = [o for o in publics
+                  if o[0] < i and s - ANAPHORA_SENTENCES <= o[2] < s
+                  and i - o[0] <= ANAPHORA_TOKENS and o[3] not in vague]
+        if not before:
+            return None, False
+        actor = max(before)
+        private_person = self.lex.private_person
+        for p in ev.private + self._private_firms(ev, actor[0] + 1, i):
+            if actor[0] < p[0] < i and p[3] not in private_person and not self._joined(
+                    ev.tokens, actor[0], p[0]):
+                return None, True
+        return actor, False
+
+    def _relative_favour(self, ev: Evidence) -> tuple[Hit, Hit, str] | None:
+        """An official's relative (村书记的哥哥, 有亲戚在环保局) and either a favour to them
+        right after, or shielding a few sentences around (举报了也不了了之…有亲戚在环保局)."""
+        if not ev.relatives or not (ev.favours or ev.shield):
+            return None
+        tokens = ev.tokens
+        publics = ev.officials + ev.institutions
+        for rel in ev.relatives:
+            i, c, s, _w = rel
+            if any(t in _SELF for t in tokens[max(0, i - 2): i]):
+                continue  # the petitioner's own family
+            official = next(
+                (o for o in publics if o[1] == c and 0 < i - o[0] <= RELATIVE_WINDOW), None
+            ) or next(
+                (o for o in publics if o[1] == c and 1 < o[0] - i <= RELATIVE_LINK_WINDOW
+                 and any(t in _LINK for t in tokens[i + 1: i + 3])), None
+            )
+            if official is None:
+                continue
+            fav = next((f for f in ev.favours
+                        if f[2] == s and f[0] > i and f[1] - c <= RELATIVE_FAVOUR_CLAUSES), None)
+            if fav is not None:
+                return rel, official, f"favour '{fav[3]}'"
+            if any(abs(x - s) <= ANAPHORA_SENTENCES for x in ev.shield):
+                return rel, official, "shielding"
+        return None

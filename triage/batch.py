@@ -139,9 +139,13 @@ def routing_scores(rows: Iterable[Mapping[str, Any]], triager: Triager) -> dict[
     ``none_assigned`` is the share of rows naming no place that still got a county.
     ``right_with_context`` leaves out rows whose only clue is a township name shared by
     several counties with no city or county named: the rules say those go to the dispatcher.
+    ``right_by_rule`` keeps them and counts the dispatcher (no county) as their right answer,
+    a county as wrong unless it is the true one: the issue's rule ("a township alone resolves
+    its county when the name is unique in Fujian, and otherwise needs city or county
+    context") applied to every row.
     """
     names = {d.code: d.name for d in triager.gazetteer.divisions}
-    n_loc = n_none = right = wrong = none_assigned = no_ctx = right_ctx = 0
+    n_loc = n_none = right = wrong = none_assigned = no_ctx = right_ctx = no_ctx_held = 0
     by_variant: dict[str, dict[str, int]] = {}
     for row in rows:
         got = triager.triage(str(row["text"])).county_code
@@ -164,6 +168,7 @@ def routing_scores(rows: Iterable[Mapping[str, Any]], triager: Triager) -> dict[
         v["right" if ok else ("wrong" if got else "unresolved")] += 1
         if variant == "shared_township" and names.get(str(truth)[:4], "?") not in row["text"]:
             no_ctx += 1
+            no_ctx_held += got is None
         else:
             right_ctx += ok
     return {
@@ -175,5 +180,6 @@ def routing_scores(rows: Iterable[Mapping[str, Any]], triager: Triager) -> dict[
         "none_assigned": round(none_assigned / n_none, 4) if n_none else 0.0,
         "shared_township_without_context": no_ctx,
         "right_with_context": round(right_ctx / (n_loc - no_ctx), 4) if n_loc > no_ctx else 0.0,
+        "right_by_rule": round((right + no_ctx_held) / n_loc, 4) if n_loc else 0.0,
         "by_variant": by_variant,
     }

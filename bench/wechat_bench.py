@@ -6,9 +6,11 @@ in-process thread as in the embedded default) serves both ``/channels/wechat`` a
 post signed WeChat messages (plain mode by default, ``--safe`` for AES): a report started,
 three lines of text, then ``提交`` (so one message in five files a ticket and queues
 triage), round after round. The bare endpoint gets the same number of requests from 20
-threads. Prints both p99s and the ratio (target <= 3x, and far inside WeChat's 5 s).
+threads. The two sides run in alternating blocks (``--blocks``), so that whatever else the
+machine does at the time weighs on both alike. Prints both p99s and the ratio (target <= 3x,
+and far inside WeChat's 5 s).
 
-Bounded: ``--rounds`` (default 10) rounds of 5 messages per sender; it stops by itself.
+Bounded: ``--rounds`` (default 30) rounds of 5 messages per sender; it stops by itself.
 Run: ``.venv/bin/python -m bench.wechat_bench`` (or ``make bench``).
 """
 
@@ -119,7 +121,8 @@ def _p99(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[98]
 
 
-def run(rounds: int, safe: bool, db_url: str, broker_url: str) -> tuple[float, float, int, float, float]:
+def run(rounds: int, safe: bool, db_url: str, broker_url: str,
+        blocks: int = 5) -> tuple[float, float, int, float, float]:
     import requests
     from wechatpy.crypto import WeChatCrypto
 
@@ -173,12 +176,19 @@ def run(rounds: int, safe: bool, db_url: str, broker_url: str) -> tuple[float, f
 
         filing: list[float] = []
 
-        def sender(i: int) -> list[float]:
+        def session(kind: str, i: int) -> requests.Session:
+            # A fresh keep-alive connection per sender and block: the server closes idle ones.
             http = requests.Session()
             http.trust_env = False
+            return http
+
+        per_block = max(1, rounds // blocks)
+
+        def sender(i: int) -> list[float]:
+            http = session("hook", i)
             openid = f"o_bench_{i:03d}"
             out = []
-            for _ in range(rounds):
+            for _ in range(per_block):
                 for line in SCRIPT:
                     elapsed = post_webhook(http, openid, line)
                     out.append(elapsed)
@@ -188,10 +198,9 @@ def run(rounds: int, safe: bool, db_url: str, broker_url: str) -> tuple[float, f
             return out
 
         def bare(i: int) -> list[float]:
-            http = requests.Session()
-            http.trust_env = False
+            http = session("bare", i)
             out = []
-            for _ in range(rounds * len(SCRIPT)):
+            for _ in range(per_block * len(SCRIPT)):
                 started = time.perf_counter()
                 http.post(base + "/bench/bare", data=b"<xml/>", timeout=10)
                 out.append(time.perf_counter() - started)
@@ -199,10 +208,13 @@ def run(rounds: int, safe: bool, db_url: str, broker_url: str) -> tuple[float, f
 
         with ThreadPoolExecutor(SENDERS) as pool:  # warm-up: imports, first connections
             list(pool.map(lambda i: bare(i)[:1], range(SENDERS)))
-        with ThreadPoolExecutor(SENDERS) as pool:
-            bare_samples = [s for chunk in pool.map(bare, range(SENDERS)) for s in chunk]
-        with ThreadPoolExecutor(SENDERS) as pool:
-            hook_samples = [s for chunk in pool.map(sender, range(SENDERS)) for s in chunk]
+        bare_samples: list[float] = []
+        hook_samples: list[float] = []
+        for _block in range(blocks):
+            with ThreadPoolExecutor(SENDERS) as pool:
+                bare_samples += [s for chunk in pool.map(bare, range(SENDERS)) for s in chunk]
+            with ThreadPoolExecutor(SENDERS) as pool:
+                hook_samples += [s for chunk in pool.map(sender, range(SENDERS)) for s in chunk]
         dialogue_only = sorted(hook_samples)
         for f in filing:
             dialogue_only.remove(f)
@@ -220,14 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve", nargs=4, metavar=("DB", "PORT", "UPLOADS", "BROKER"), help=argparse.SUPPRESS)
     parser.add_argument("--sqlite", action="store_true",
                         help="embedded mode: SQLite and in-process tasks (default: PostgreSQL and a Redis queue)")
-    parser.add_argument("--rounds", type=int, default=10, help="report rounds per sender (5 messages each)")
+    parser.add_argument("--rounds", type=int, default=30, help="report rounds per sender (5 messages each)")
+    parser.add_argument("--blocks", type=int, default=5, help="alternating bare/webhook blocks")
     parser.add_argument("--safe", action="store_true", help="safe (AES) mode instead of plain")
     args = parser.parse_args(argv if argv is not None else [])
     if args.serve:
         serve(args.serve[0], int(args.serve[1]), args.serve[2], args.serve[3])
         return 0
     if args.sqlite:
-        hook, bare, errors, filing, chat = run(args.rounds, args.safe, "", "")
+        hook, bare, errors, filing, chat = run(args.rounds, args.safe, "", "", args.blocks)
         setup = "SQLite, tasks in-process"
     else:
         # Production shape: PostgreSQL, heavy work queued to Redis for separate workers.
@@ -238,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("skipped: no PostgreSQL (set INTAKE_TEST_DATABASE_URL or install PostgreSQL)")
                 return 0
             with pg.fresh_database(server) as url:
-                hook, bare, errors, filing, chat = run(args.rounds, args.safe, url, BROKER)
+                hook, bare, errors, filing, chat = run(args.rounds, args.safe, url, BROKER, args.blocks)
         setup = "PostgreSQL, tasks queued to Redis"
-    n = SENDERS * args.rounds * len(SCRIPT)
+    n = SENDERS * max(1, args.rounds // args.blocks) * args.blocks * len(SCRIPT)
     ratio = hook / bare if bare else float("inf")
     mode = "safe" if args.safe else "plain"
     print(f"wechat webhook ({mode} mode, {setup}), {SENDERS} concurrent senders, {n} requests each side")

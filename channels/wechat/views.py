@@ -33,9 +33,10 @@ from channels.wechat import messages as M
 from channels.wechat.actions import ServicePorts
 from channels.wechat.parse import BadXML, inbound_from, safe_xml
 from intake.config import Settings
-from intake.db import db, utcnow
+from intake.db import db, is_postgres, utcnow
 from intake.services.context import vault
 from intake.services.conversations import (
+    autocommit_driver,
     load_conversation,
     save_conversation_and_record,
     wait_for_stored_response,
@@ -131,19 +132,35 @@ def handle(message: Any) -> str:
     message_key = inbound.dedupe_key(sender_key)
     s = _settings()
     limits = dialogue.Limits(s.max_text_chars, s.query_rate_limit, s.query_rate_window_s)
-    state = load_conversation(session, CHANNEL, sender_key, now)
+    # On PostgreSQL the state is read, and, when the step wrote nothing else (a line of a
+    # report, a menu), written with the message in one statement, each on an autocommit
+    # connection: no BEGIN/COMMIT round trips. A step that files, queries or looks up works
+    # in the request's transaction, and the write joins it.
+    fast = is_postgres(session)
+    if fast:
+        with autocommit_driver(session) as driver:
+            state = load_conversation(session, CHANNEL, sender_key, now, driver=driver)
+    else:
+        state = load_conversation(session, CHANNEL, sender_key, now)
     result = dialogue.step(state, inbound, ServicePorts(session), now, limits)
     seen = inbound.kind != "event" or inbound.event not in ("unsubscribe",)
-    if save_conversation_and_record(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now,
-                                    message_key, {"type": "text", "content": result.reply}, seen=seen):
+    response = {"type": "text", "content": result.reply}
+    if fast and not session.in_transaction():
+        with autocommit_driver(session) as driver:
+            first = save_conversation_and_record(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL,
+                                                 now, message_key, response, seen=seen, driver=driver)
+    else:
+        first = save_conversation_and_record(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now,
+                                             message_key, response, seen=seen)
+    if first:
         if result.meta.get("reference"):
             log.info("wechat message answered for %s", result.meta["reference"])
         return result.reply
     # A repeat: the first delivery's work stands, this one's is undone (its dialogue step ran
     # on a state the first delivery had already moved, or raced it).
     session.rollback()
-    response = wait_for_stored_response(session, CHANNEL, message_key)
-    return str(response.get("content", "")) if response else M.STILL_WORKING
+    stored = wait_for_stored_response(session, CHANNEL, message_key)
+    return str(stored.get("content", "")) if stored else M.STILL_WORKING
 
 
 def _render(message: Any, text: str, crypto: WeChatCrypto | None, nonce: str, timestamp: str) -> Response:

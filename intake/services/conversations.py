@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -81,6 +83,16 @@ _PG_SAVE_AND_RECORD = """
 
 def _driver(session: Session) -> Any:
     return session.connection().connection.driver_connection
+
+
+@contextmanager
+def autocommit_driver(session: Session) -> Iterator[Any]:
+    """A pooled PostgreSQL connection of its own in autocommit, as the driver's connection:
+    one statement commits by itself, without the BEGIN and COMMIT round trips. For the
+    webhook's read of the state and its one-statement write when the dialogue step wrote
+    nothing else. The pool puts the connection back in transactional mode on return."""
+    with session.get_bind().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        yield conn.connection.driver_connection
 
 
 _conversation = Conversation.__table__.c
@@ -189,9 +201,10 @@ SEEN_RETENTION = dt.timedelta(hours=48)
 
 
 def load_conversation(session: Session, channel: str, sender_key: str,
-                      now: dt.datetime | None = None) -> dict[str, Any] | None:
-    if _dialect(session) == "postgresql":
-        row = _driver(session).execute(_PG_LOAD, (channel, sender_key)).fetchone()
+                      now: dt.datetime | None = None, *, driver: Any = None) -> dict[str, Any] | None:
+    """The dialogue's state, or None; ``driver``: a connection from ``autocommit_driver``."""
+    if driver is not None or _dialect(session) == "postgresql":
+        row = (driver or _driver(session)).execute(_PG_LOAD, (channel, sender_key)).fetchone()
     else:
         row = session.connection().execute(_LOAD_CONVERSATION, {"channel": channel, "sender_key": sender_key}).first()
     if row is None or row[0] is None or row[1] <= (now or utcnow()):
@@ -215,11 +228,13 @@ def save_conversation(session: Session, channel: str, sender_key: str, state: di
 
 def save_conversation_and_record(session: Session, channel: str, sender_key: str,
                                  state: dict[str, Any] | None, ttl: dt.timedelta, now: dt.datetime,
-                                 message_key: str, response: dict[str, Any], *, seen: bool) -> bool:
+                                 message_key: str, response: dict[str, Any], *, seen: bool,
+                                 driver: Any = None) -> bool:
     """``save_conversation`` then ``record_provider_message``, as one statement on
     PostgreSQL: True for a first delivery; False for a repeat, which writes nothing (the
-    caller rolls back and answers with the stored response)."""
-    if _dialect(session) != "postgresql":
+    caller rolls back and answers with the stored response). ``driver``: a connection from
+    ``autocommit_driver``, when the statement is the request's only write."""
+    if driver is None and _dialect(session) != "postgresql":
         save_conversation(session, channel, sender_key, state, ttl, now, seen=seen)
         return record_provider_message(session, channel, message_key, response)
     enc = vault().encrypt(json.dumps(state, ensure_ascii=False, separators=(",", ":"))) if state is not None else None
@@ -228,7 +243,7 @@ def save_conversation_and_record(session: Session, channel: str, sender_key: str
     params = {"channel": channel, "message_key": message_key[:160], "at": now, "response": Json(_sealed(response)),
               "sender_key": sender_key, "state_enc": enc, "expires_at": now + ttl if state is not None else now,
               "seen_at": now if seen else None}
-    return _driver(session).execute(_PG_SAVE_AND_RECORD, params).fetchone() is not None
+    return (driver or _driver(session)).execute(_PG_SAVE_AND_RECORD, params).fetchone() is not None
 
 
 def clear_conversation(session: Session, channel: str, sender_key: str, now: dt.datetime | None = None) -> None:

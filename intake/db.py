@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -116,7 +117,9 @@ def upsert_insert(bind: Any, target: Any) -> Any:
     raise NotImplementedError(f"upsert not supported on {name}")
 
 
-_insert_or_skip_stmts: dict[tuple[str, str], Any] = {}
+@cache
+def _insert_or_skip_stmt(table: sa.Table, dialect: str) -> Any:
+    return upsert_insert(dialect, table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -> Any | None:
@@ -127,10 +130,7 @@ def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -
     back and no savepoint is needed for the conflict."""
     table = model.__table__
     dialect = str(session.get_bind().dialect.name)
-    stmt = _insert_or_skip_stmts.get((table.name, dialect))
-    if stmt is None:
-        stmt = upsert_insert(dialect, table).on_conflict_do_nothing().returning(table.c.id)
-        _insert_or_skip_stmts[(table.name, dialect)] = stmt
+    stmt = _insert_or_skip_stmt(table, dialect)
     row = dict(values)
     for col in table.c:
         if col.key in row or col.primary_key:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -137,21 +138,15 @@ def handle(message: Any) -> str:
     # connection: no BEGIN/COMMIT round trips. A step that files, queries or looks up works
     # in the request's transaction, and the write joins it.
     fast = is_postgres(session)
-    if fast:
-        with autocommit_driver(session) as driver:
-            state = load_conversation(session, CHANNEL, sender_key, now, driver=driver)
-    else:
-        state = load_conversation(session, CHANNEL, sender_key, now)
+    with autocommit_driver(session) if fast else nullcontext(None) as driver:
+        state = load_conversation(session, CHANNEL, sender_key, now, driver=driver)
     result = dialogue.step(state, inbound, ServicePorts(session), now, limits)
     seen = inbound.kind != "event" or inbound.event not in ("unsubscribe",)
     response = {"type": "text", "content": result.reply}
-    if fast and not session.in_transaction():
-        with autocommit_driver(session) as driver:
-            first = save_conversation_and_record(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL,
-                                                 now, message_key, response, seen=seen, driver=driver)
-    else:
+    alone = fast and not session.in_transaction()
+    with autocommit_driver(session) if alone else nullcontext(None) as driver:
         first = save_conversation_and_record(session, CHANNEL, sender_key, result.state, CONVERSATION_TTL, now,
-                                             message_key, response, seen=seen)
+                                             message_key, response, seen=seen, driver=driver)
     if first:
         if result.meta.get("reference"):
             log.info("wechat message answered for %s", result.meta["reference"])

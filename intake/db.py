@@ -117,6 +117,14 @@ def upsert_insert(bind: Any, target: Any) -> Any:
     raise NotImplementedError(f"upsert not supported on {name}")
 
 
+def _default_value(col: Any) -> Any:
+    """The value a column's Python-side default gives a new row (None without one)."""
+    default = col.default
+    if default is None:
+        return None
+    return default.arg(None) if default.is_callable else default.arg
+
+
 @cache
 def _insert_or_skip_stmt(table: sa.Table, dialect: str) -> Any:
     return upsert_insert(dialect, table).on_conflict_do_nothing().returning(table.c.id)
@@ -135,13 +143,7 @@ def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -
     for col in table.c:
         if col.key in row or col.primary_key:
             continue
-        default = col.default
-        if default is None:
-            row[col.key] = None
-        elif default.is_callable:
-            row[col.key] = default.arg(None)
-        else:
-            row[col.key] = default.arg
+        row[col.key] = _default_value(col)
     new_id = session.connection().execute(stmt, row).scalar_one_or_none()
     if new_id is None:
         return None
@@ -149,6 +151,111 @@ def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -
     make_transient_to_detached(obj)  # known to be in the database as given: attach, no read
     session.add(obj)
     return obj
+
+
+# ---------------------------------------------------------------- one-statement flush
+
+_Shape = tuple[tuple[str, sa.Table, tuple[str, ...]], ...]
+
+
+@cache
+def _flush_stmt(shape: _Shape) -> Any:
+    """One statement for a shape of writes: each row an INSERT (or an UPDATE by id) in a
+    data-modifying CTE returning its id, the final SELECT joining their one-row results."""
+    ctes = []
+    for i, (kind, table, cols) in enumerate(shape):
+        params = {c: sa.bindparam(f"p{i}_{c}", type_=table.c[c].type) for c in cols}
+        if kind == "insert":
+            dml: Any = sa.insert(table).values(params)
+        else:
+            dml = sa.update(table).where(table.c.id == sa.bindparam(f"p{i}_id")).values(params)
+        ctes.append(dml.returning(table.c.id).cte(f"w{i}"))
+    joined: Any = ctes[0]
+    for cte in ctes[1:]:
+        joined = joined.join(cte, sa.true())
+    return sa.select(*(cte.c.id.label(f"id{i}") for i, cte in enumerate(ctes))).select_from(joined)
+
+
+@cache
+def _plain_columns(mapper: Any) -> tuple[tuple[str, sa.Column[Any]], ...] | None:
+    """The mapper's columns by attribute key, when it maps one table with an integer ``id``
+    key and every column under its own name; else None."""
+    if len(mapper.tables) != 1 or [c.key for c in mapper.primary_key] != ["id"]:
+        return None
+    cols = []
+    for prop in mapper.column_attrs:
+        if len(prop.columns) != 1 or prop.key != prop.columns[0].key:
+            return None
+        cols.append((prop.key, prop.columns[0]))
+    return tuple(cols)
+
+
+def flush_at_once(session: Session) -> None:
+    """``session.flush()`` in one round trip on PostgreSQL, for a unit of work made of new
+    rows and changed plain columns of loaded rows (a filing: its event, clocks and outbox
+    row, and the ticket's chain head). The unit of work would send a statement per table and
+    spend more on its bookkeeping than the database spends on the rows; here each row is a
+    data-modifying CTE of one statement, built once per shape. Objects end as a flush leaves
+    them: persistent, with their ids, nothing to write. Anything else (deletes, relationship
+    changes, another dialect, a row without a plain ``id``) takes the ordinary flush."""
+    if not is_postgres(session) or session.deleted:
+        session.flush()
+        return
+    shape: list[tuple[str, sa.Table, tuple[str, ...]]] = []
+    params: dict[str, Any] = {}
+    writes: list[tuple[str, Any, dict[str, Any]]] = []
+    for kind, objs in (("insert", list(session.new)), ("update", [o for o in session.dirty if session.is_modified(o)])):
+        for obj in objs:
+            state = sa.inspect(obj)
+            mapper = state.mapper
+            cols = _plain_columns(mapper)
+            if cols is None or any(state.attrs[r.key].history.has_changes() for r in mapper.relationships):
+                session.flush()
+                return
+            values: dict[str, Any] = {}
+            defaulted: dict[str, Any] = {}
+            if kind == "insert":
+                given = state.dict
+                if given.get("id") is not None:  # an id chosen by the caller: the flush keeps it
+                    session.flush()
+                    return
+                for key, col in cols:
+                    if key in given:
+                        if given[key] is not None or col.default is not None:
+                            values[key] = given[key]
+                    elif col.server_default is not None:
+                        session.flush()  # a value only the database knows: let the flush read it back
+                        return
+                    elif col.default is not None and key != "id":
+                        values[key] = defaulted[key] = _default_value(col)
+                values.pop("id", None)
+            else:
+                for key, _col in cols:
+                    added = state.attrs[key].history.added
+                    if added:
+                        values[key] = added[0]
+                if not values:
+                    continue
+                params[f"p{len(shape)}_id"] = state.identity[0]
+            i = len(shape)
+            shape.append((kind, mapper.local_table, tuple(values)))
+            params.update({f"p{i}_{k}": v for k, v in values.items()})
+            writes.append((kind, obj, defaulted))
+    if not shape:
+        return
+    ids = session.connection().execute(_flush_stmt(tuple(shape)), params).one()
+    for (kind, obj, defaulted), new_id in zip(writes, ids, strict=True):
+        if kind == "insert":
+            session.expunge(obj)
+            for key, value in defaulted.items():  # as the flush sets them: the defaults used
+                setattr(obj, key, value)
+            obj.id = new_id
+            make_transient_to_detached(obj)  # written as given: attach, no read
+            session.add(obj)
+        else:
+            # As the flush ends: the values are the committed ones, nothing is left modified.
+            state = sa.inspect(obj)
+            state._commit_all(state.dict, session.identity_map)
 
 
 def is_postgres(session: Session) -> bool:

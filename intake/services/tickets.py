@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from intake import identifiers
 from intake.crypto import random_query_code
-from intake.db import insert_or_skip, is_postgres, utcnow
+from intake.db import flush_at_once, insert_or_skip, is_postgres, utcnow
 from intake.messages import EVENT_LABELS
 from intake.models import (
     Attachment,
@@ -256,7 +256,7 @@ def submit_ticket(session: Session, new: NewTicket, actor: Actor | None = None, 
     )
     # A brand-new ticket cannot have queued triage already: no dedupe key (and no look-up).
     outbox.enqueue(session, "ticket.triage", {"ticket_id": ticket.id})
-    session.flush()
+    flush_at_once(session)  # event, clocks, outbox row and chain head: one round trip
     return Submitted(ticket, code, created=True)
 
 

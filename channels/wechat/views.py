@@ -7,8 +7,9 @@ is expanded and nothing is stored for a refused body.
 
 The handler stays inside WeChat's 5-second window: it moves the dialogue one step, stores
 the state (with the sender's "last seen" mark for the 48-hour window), records the message
-with its answer, and answers: three statements for a line of text. Triage and media
-downloads go through the outbox after the commit. The message is recorded last, with
+with its answer, and answers. On PostgreSQL a line of text is two statements (read, write)
+and a filing five (read, ticket, the rest of the ticket in one statement, write, commit).
+Triage and media downloads go through the outbox after the commit. The message is recorded last, with
 INSERT ... ON CONFLICT DO NOTHING: a repeat of the same message (WeChat retries up to 3
 times) conflicts with the first delivery's row, rolls its own work back and answers with
 the stored answer, so it creates nothing. On PostgreSQL a concurrent repeat's insert waits

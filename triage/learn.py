@@ -140,18 +140,34 @@ class KeywordModel:
 
     # ------------------------------------------------------------------ predict
     def _compile(self) -> None:
-        """Index the features once so that scoring a text is a gather and a dot product."""
+        """Index the features once so that scoring a text is a gather and a dot product.
+
+        One table holds each feature's weights and, in its last column, its IDF, so a text's
+        features are fetched with one gather; its last row is all zeros and stands for every
+        unknown word or n-gram, so nothing has to be filtered out."""
         feats = self.features
+        n_feat, n_lab = len(feats), len(self.labels)
+        self._unknown = n_feat
+        table = np.zeros((n_feat + 1, n_lab + 1), dtype=np.float64)
+        table[:n_feat, :n_lab] = self._w_mat
+        table[:n_feat, n_lab] = self._idf_vec
+        self._table = table
         self._word_index: dict[str, int] = {
             f[2:]: j for j, f in enumerate(feats) if f.startswith("w:")
         }
-        # Character n-grams (n <= 3) are looked up as integers: 21 bits per code point,
-        # searched in a sorted array, so a text's n-grams never become Python strings.
+        # Character n-grams (n <= 3) are looked up as integers, so a text's n-grams never
+        # become Python strings: single characters in a table indexed by code point (one
+        # gather), longer ones packed 21 bits per code point and searched in a sorted array.
+        uni = [(ord(f[2]), j) for j, f in enumerate(feats) if f.startswith("c:") and len(f) == 3]
+        size = max((c for c, _j in uni), default=0) + 2  # the last slot: beyond the table
+        self._uni_table = np.full(size, n_feat, dtype=np.int32)
+        for c, j in uni:
+            self._uni_table[c] = j
         keys = [(_pack(f[2:]), j) for j, f in enumerate(feats)
-                if f.startswith("c:") and 0 < len(f) - 2 <= 3]
+                if f.startswith("c:") and 1 < len(f) - 2 <= 3]
         keys.sort()
-        self._char_keys = np.array([k for k, _j in keys], dtype=np.uint64)
-        self._char_rows = np.array([j for _k, j in keys], dtype=np.int64)
+        self._char_keys = np.array([k for k, _j in keys] or [0], dtype=np.uint64)
+        self._char_rows = np.array([j for _k, j in keys] or [n_feat], dtype=np.int64)
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """Decision values per label; the same numbers ``extract`` + TF-IDF would give.
@@ -161,33 +177,37 @@ class KeywordModel:
         are dropped by the look-up and do not enter the norm either.
         """
         cfg = self.config
+        unknown = self._unknown
         found: list[np.ndarray] = []
         if cfg.word_unigrams:
-            found.append(_rows(tokens, len(tokens), self._word_index))
+            found.append(np.fromiter(map(self._word_index.get, tokens, repeat(unknown)),
+                                     dtype=np.int64, count=len(tokens)))
         lo, hi = cfg.char_min, min(cfg.char_max, 3)
-        if hi >= lo > 0 and len(self._char_keys):
+        if hi >= lo > 0:
             text = "".join(tokens)
             codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-            for n in range(lo, hi + 1):
+            if lo == 1:
+                found.append(self._uni_table[np.minimum(codes, len(self._uni_table) - 1)])
+            for n in range(max(lo, 2), hi + 1):
                 m = len(codes) - n + 1
                 if m <= 0:
                     continue
-                key = codes[:m].copy()
-                for i in range(1, n):
+                key = codes[:m] << np.uint64(21) | codes[1:m + 1]
+                for i in range(2, n):
                     key = (key << np.uint64(21)) | codes[i:i + m]
                 pos = np.searchsorted(self._char_keys, key)
-                pos[pos == len(self._char_keys)] = 0
-                hit = self._char_keys[pos] == key
-                found.append(self._char_rows[pos[hit]])
+                np.minimum(pos, len(self._char_keys) - 1, out=pos)
+                found.append(np.where(self._char_keys[pos] == key, self._char_rows[pos], unknown))
         out = self.bias.copy()
-        rows = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-        rows = rows[rows >= 0]
-        if len(rows):
-            ix, counts = np.unique(rows, return_counts=True)
-            v = (1.0 + np.log(counts)) * self._idf_vec[ix]
-            norm = float(np.sqrt(v @ v))
-            if norm > 0:
-                out += (v @ self._w_mat[ix]) / norm
+        if not found:
+            return out
+        ix, counts = np.unique(np.concatenate(found), return_counts=True)
+        sub = self._table[ix]
+        n_lab = len(self.labels)
+        v = (1.0 + np.log(counts)) * sub[:, n_lab]
+        norm = float(np.sqrt(v @ v))
+        if norm > 0:
+            out += (v @ sub[:, :n_lab]) / norm
         return out
 
     def predict(self, tokens: Sequence[str]) -> tuple[str, float]:

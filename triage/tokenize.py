@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from math import log
 from pathlib import Path
 
 import jieba
@@ -32,6 +33,11 @@ TRAP_FREQ = 300_000
 _FORMAT_VERSION = "2"  # 2: a user word never lowers jieba's own frequency
 
 jieba.setLogLevel(logging.WARNING)
+
+# jieba's own block and ASCII patterns (module attributes of jieba 0.42).
+_RE_HAN = jieba.re_han_default
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_NOT_A_PREFIX = float("inf")  # compared by identity; no log-probability is positive
 
 
 def _jieba_dict_text() -> str:
@@ -54,8 +60,20 @@ def _keep_base_freq(
     return list(ours.items())
 
 
+def _log_probabilities(freq: dict[str, int], total: int) -> tuple[dict[str, float | None], float]:
+    """jieba's prefix dictionary as ``calc`` uses it: log(count) - log(total) for a word,
+    None for a prefix that is not a word; and the value of a character jieba does not know."""
+    logtotal = log(total)
+    return {w: (log(f) - logtotal if f else None) for w, f in freq.items()}, log(1) - logtotal
+
+
 class TriageTokenizer:
-    """A private ``jieba.Tokenizer`` over jieba's dictionary plus our words."""
+    """jieba's segmentation (no HMM) over jieba's dictionary plus our words.
+
+    What is kept in memory is the prefix dictionary with each word's log-probability, as
+    jieba's ``calc`` computes it, in place of jieba's counts: the cut looks each fragment up
+    once. With ``hmm=True`` a private ``jieba.Tokenizer`` over the same dictionary cuts.
+    """
 
     def __init__(
         self,
@@ -67,6 +85,7 @@ class TriageTokenizer:
         entries = sorted({w.strip(): f for w, f in words if w.strip() and " " not in w}.items())
         self.cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
         self.dict_path: Path | None
+        self._tok: jieba.Tokenizer | None = None
         try:
             self.dict_path = self._ensure_dict_file(entries)
         except OSError:
@@ -77,39 +96,45 @@ class TriageTokenizer:
             tok.check_initialized()
             for w, f in entries:
                 tok.add_word(w, max(f, tok.FREQ.get(w) or 0))
+            self._logp, self._unknown_logp = _log_probabilities(tok.FREQ, tok.total)
+            if hmm:
+                self._tok = tok
         else:
-            tok = jieba.Tokenizer(dictionary=str(self.dict_path))
-            tok.tmp_dir = str(self.cache_dir)
-            self._load_prefix_dict(tok, self.dict_path)
-        self._tok = tok
+            self._logp, self._unknown_logp = self._load_logp(self.dict_path)
+            if hmm:
+                self._tok = jieba.Tokenizer(dictionary=str(self.dict_path))
+                self._tok.tmp_dir = str(self.cache_dir)
 
     @staticmethod
-    def _load_prefix_dict(tok: jieba.Tokenizer, dict_path: Path) -> None:
-        """jieba's prefix dictionary from our cache file, built and written on a miss.
+    def _load_logp(dict_path: Path) -> tuple[dict[str, float | None], float]:
+        """The prefix dictionary with log-probabilities, from our cache file beside the
+        dictionary, built with jieba's ``gen_pfdict`` and written on a miss.
 
-        Done here rather than by ``Tokenizer.initialize`` because reading the file in one go
-        and ``marshal.loads`` is about twice as fast as jieba's ``marshal.load`` on the open
-        file, and start-up time is a target (first result within 2 s).
+        ``marshal.loads`` of the whole file is how start-up stays fast (first result within
+        2 s): about twice as fast as jieba's own ``marshal.load`` of its counts, and no
+        logarithm is taken at start.
         """
-        cache = dict_path.with_suffix(".marshal")
+        cache = dict_path.with_suffix(".logp.marshal")
         try:
-            # Our own cache file beside the package data, written below (jieba itself
-            # caches with marshal the same way); a damaged file is rebuilt.
-            freq, total = marshal.loads(cache.read_bytes())  # noqa: S302
-            if not isinstance(freq, dict) or not isinstance(total, int):
+            # Our own cache file (jieba itself caches with marshal the same way); a damaged
+            # file is rebuilt.
+            logp, unknown = marshal.loads(cache.read_bytes())  # noqa: S302
+            if not isinstance(logp, dict) or not isinstance(unknown, float):
                 raise ValueError("not a prefix dictionary")
-            tok.FREQ, tok.total = freq, total
+            return logp, unknown
         except (OSError, ValueError, EOFError, TypeError):
-            with open(dict_path, "rb") as fh:
-                tok.FREQ, tok.total = tok.gen_pfdict(fh)
-            try:
-                fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-                with os.fdopen(fd, "wb") as out:
-                    marshal.dump((tok.FREQ, tok.total), out)
-                os.replace(tmp, cache)
-            except OSError:
-                pass  # a read-only cache directory: next start builds again
-        tok.initialized = True
+            pass
+        with open(dict_path, "rb") as fh:
+            freq, total = jieba.Tokenizer(dictionary=str(dict_path)).gen_pfdict(fh)
+        logp, unknown = _log_probabilities(freq, total)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as out:
+                marshal.dump((logp, unknown), out)
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only cache directory: next start builds again
+        return logp, unknown
 
     def _ensure_dict_file(self, entries: Sequence[tuple[str, int]]) -> Path:
         digest = hashlib.sha256()
@@ -136,7 +161,63 @@ class TriageTokenizer:
         jieba's HMM (new-word discovery) is off by default: every word the rules look up is
         in the dictionary, unknown words then come out as single characters, which the
         learned model's character n-grams cover, and the pass is about a third faster.
+        Without HMM the words are exactly those of ``jieba.Tokenizer.cut(text, HMM=False)``
+        over the same dictionary, found by :meth:`_cut_han` in one pass per block.
         """
-        return [t for t in self._tok.cut(text, HMM=self.hmm) if not t.isspace()]
+        if self._tok is not None:
+            return [t for t in self._tok.cut(text, HMM=True) if not t.isspace()]
+        out: list[str] = []
+        for blk in _RE_HAN.split(text):
+            if not blk:
+                continue
+            if _RE_HAN.match(blk):
+                self._cut_han(blk, out)
+            else:  # jieba: whitespace runs whole (dropped here), anything else char by char
+                out.extend(ch for ch in blk if not ch.isspace())
+        return out
+
+    def _cut_han(self, sentence: str, out: list[str]) -> None:
+        """jieba's ``__cut_DAG_NO_HMM`` (``get_DAG``, ``calc``, then the walk that merges
+        single ASCII letters and digits), with the same arithmetic and tie-breaking, as one
+        backward pass: each fragment is looked up once, in a dictionary that holds its
+        log-probability (None for a prefix that is not a word) instead of its count."""
+        lp = self._logp
+        unknown = self._unknown_logp
+        n = len(sentence)
+        score = [0.0] * (n + 1)
+        end = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best = None
+            best_x = k
+            i = k
+            frag = sentence[k]
+            while i < n:
+                v = lp.get(frag, _NOT_A_PREFIX)
+                if v is _NOT_A_PREFIX:
+                    break
+                if v is not None:
+                    s = v + score[i + 1]
+                    if best is None or s >= best:  # jieba's max((score, x)): ties to the longer
+                        best, best_x = s, i
+                i += 1
+                frag = sentence[k:i + 1]
+            if best is None:
+                best = unknown + score[k + 1]
+            score[k], end[k] = best, best_x
+        x = 0
+        buf = ""
+        while x < n:
+            y = end[x] + 1
+            word = sentence[x:y]
+            if y - x == 1 and word in _ASCII_ALNUM:
+                buf += word
+            else:
+                if buf:
+                    out.append(buf)
+                    buf = ""
+                out.append(word)
+            x = y
+        if buf:
+            out.append(buf)
 
     __call__ = cut

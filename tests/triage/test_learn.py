@@ -115,7 +115,7 @@ def reference_scores(model: KeywordModel, tokens: list[str]) -> list[float]:
 
 
 def test_fast_scoring_equals_reference(model: KeywordModel, triager: Triager) -> None:
-    for text in ["公墓价格太贵，请尽快处理！！", "低保户的待遇2024年", "abc 殡葬改革", "。"]:
+    for text in ["公墓价格太贵，请尽快处理！！", "低保户的待遇2024年", "abc 殡葬改革", "。", "低保😀金没有发放𠀀"]:
         toks = triager.tokens(text)
         fast = [float(x) for x in model.scores(toks)]
         assert fast == pytest.approx(reference_scores(model, toks), abs=1e-9)

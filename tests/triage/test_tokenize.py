@@ -1,0 +1,66 @@
+"""The tokenizer's one-pass cut gives exactly the words of jieba's own ``Tokenizer.cut(HMM=False)``
+over the same dictionary file."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import jieba
+import pytest
+
+from tests.triage.conftest import SHARED_EVAL
+from triage.engine import Triager
+
+ALPHABET = ("低保金村干部书记截留私分安溪县城长乐坊沙县小吃搭建阳光房平潭综合实验区"
+            "abcXYZ0123 \t\n\r\u3000，。!?-_.%#&+\u200b𠀀😀")
+
+
+@pytest.fixture(scope="module")
+def reference(triager: Triager, tmp_path_factory: pytest.TempPathFactory) -> jieba.Tokenizer:
+    """jieba's own tokenizer over the same dictionary file."""
+    assert triager.tokenizer.dict_path is not None
+    tok = jieba.Tokenizer(dictionary=str(triager.tokenizer.dict_path))
+    tok.tmp_dir = str(tmp_path_factory.mktemp("jieba"))
+    return tok
+
+
+def jieba_words(reference: jieba.Tokenizer, text: str) -> list[str]:
+    return [w for w in reference.cut(text, HMM=False) if not w.isspace()]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "泉州安溪县城关镇低保金被村干部截留", "搭建阳光房", "沙县小吃", "长乐坊",
+    "abc123 def 4.5%", "Ａ市Ａ３区", "福州市鼓楼区东街社区低保金本月未发放，已经打电话问过社区。",
+    "村支书王某某把我家的临时救助金2000元私分了!!!", "😀低保𠀀金",
+])
+def test_golden_strings_cut_as_jieba_does(triager: Triager, reference: jieba.Tokenizer, text: str) -> None:
+    assert triager.tokens(text) == jieba_words(reference, text)
+
+
+def test_random_strings_cut_as_jieba_does(triager: Triager, reference: jieba.Tokenizer) -> None:
+    rng = random.Random(2026)
+    for _ in range(5000):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 40)))
+        assert triager.tokens(text) == jieba_words(reference, text), repr(text)
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "messages_labelled_dev.jsonl").is_file(),
+                    reason="../shared/data/eval absent")
+def test_real_messages_cut_as_jieba_does(triager: Triager, reference: jieba.Tokenizer) -> None:
+    lines = (SHARED_EVAL / "messages_labelled_dev.jsonl").read_text("utf-8").splitlines()
+    for line in lines[:600]:
+        m = json.loads(line)
+        text = f"{m.get('title') or ''}。{m.get('text') or ''}"
+        assert triager.tokens(text) == jieba_words(reference, text), m["id"]
+
+
+def test_hmm_cut_is_jiebas(tmp_path: Path) -> None:
+    from triage.tokenize import TriageTokenizer
+
+    tok = TriageTokenizer([("泉州安溪", 200_000)], cache_dir=tmp_path, hmm=True)
+    text = "泉州安溪县城的低保户王晓明反映情况"
+    ref = jieba.Tokenizer(dictionary=str(tok.dict_path))
+    ref.tmp_dir = str(tmp_path)
+    assert tok.cut(text) == [w for w in ref.cut(text, HMM=True) if not w.isspace()]

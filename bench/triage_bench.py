@@ -248,7 +248,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append((f"routing seed {seed}: wrong", f"{r['wrong']:.1%}", "<= 1 %"))
             rows.append((f"routing seed {seed}: no place, county given",
                          f"{r['none_assigned']:.1%}", "<= 2 %"))
-        from bench.discipline_eval import score
+        from bench.discipline_eval import score, synthetic_scores
+
+        for key, (p, r, n) in synthetic_scores(lambda t: triager.triage(t).discipline).items():
+            if key in ("dev", "check"):
+                rows.append((f"discipline on synthetic letters ({key}, {n} accusations)",
+                             f"P {p:.2f} R {r:.2f}", "written for the project; dev readable, check not"))
 
         for which in ("held_out", "all"):
             d = score(lambda t: triager.triage(t).discipline, which)

@@ -1,0 +1,30 @@
+"""The discipline evaluation's synthetic letters: well-formed, and scored as documented."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from bench.discipline_eval import SYNTHETIC, synthetic_scores
+
+
+def test_synthetic_letters_are_well_formed() -> None:
+    rows = [json.loads(x) for x in SYNTHETIC.read_text("utf-8").splitlines()]
+    assert len(rows) == 1800
+    assert {r["label"] for r in rows} == {"discipline", "other"}
+    assert Counter(r["split"] for r in rows) == {"dev": 900, "check": 900}
+    assert len({r["text"] for r in rows}) == len(rows)
+    share = sum(r["label"] == "discipline" for r in rows) / len(rows)
+    assert 0.35 < share < 0.45
+
+
+def test_synthetic_scores_by_split_and_topic() -> None:
+    always = synthetic_scores(lambda _t: True)
+    assert set(always) == {"dev", "check", "social_assistance", "land_rural",
+                           "education_health_labour", "mixed_subtle"}
+    p, r, n = always["dev"]
+    assert r == 1.0 and n == 360 and p == pytest.approx(360 / 900)
+    never = synthetic_scores(lambda _t: False)
+    assert never["check"][:2] == (0.0, 0.0)

@@ -9,13 +9,22 @@ token window:
   topic chain leaves out the subject it carries: 村主任以各种借口推脱，把补偿款私分了), or right
   after the act (贪污的村干部); in a passive clause (补贴被村干部私分) it is the agent after 被;
 - a sentence that names no actor at all refers back to the last specific one a few sentences
-  before (村干部说有补贴……补贴已被装入某些人的腰包);
+  before (村干部说有补贴……补贴已被装入某些人的腰包), or to the topic of its own long
+  sentence when no other party came between; a pronoun subject (后来他…) stands for the last
+  official named; an act in the title is told by the official of the sentences after it;
+- a gift goes to the official after 给 or 向 (老板给局长送了五万元, 都给他送红包): the private
+  giver does not clear him, nor does a party that a preposition or a verb of taking makes
+  an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
 - a private party in the actor's place is the subject instead (培训机构炒作老师补课收费), unless
   joined to the official (老板伙同村干部);
-- a question, a wish, a rule or a rumour (是否…？, 希望不要, 杜绝, 听说) and a negation right
-  before (没有贪污) cancel the act;
-- an official's relative who gets a favour (村书记的哥哥承包了工程) or whose business is
-  shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too.
+- a question, a wish, a rule, a rumour or a denial (是否…？, 希望不要, 杜绝, 听说, 我没说他贪污)
+  and a negation right before (没有贪污) cancel the act; so does a question word inside a
+  pair (进了谁的口袋);
+- an official's relative or crony (村书记的哥哥, 他的表哥, 支书的牌友) who gets a favour named
+  in the same sentence, before or after (承包了工程, 公益岗位…有三个是村支书的亲戚), or whose
+  business is shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too.
+
+Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum.
 
 ``triage.classify`` collects the hits in its one pass over the tokens; this module owns the
 words (``[actors]`` and ``[discipline]`` in ``data/lexicon.toml``) and the decision. Every
@@ -57,13 +66,40 @@ QUESTION_MARK = frozenset("?？")
 TAKE = frozenset({"收", "拿", "要", "收受", "接受", "收过", "拿过", "要过"})
 # The petitioner's own family (我的儿子), not the official's (给自己的儿子办了补贴).
 _SELF = frozenset({"我", "我的", "我家", "本人", "我们"})
-_LINK = frozenset({"在", "是", "当", "、"})  # 有亲戚在环保局, 其女婿、市人社局干部
+_LINK = frozenset({"在", "是", "当", "、"})
+# A pronoun that makes the relative after it the official's (给了他的表哥, 把自己亲弟弟).
+_POSSESSOR = frozenset({
+    "他", "她", "他的", "她的", "自己", "自己的", "其", "他们", "她们", "他家", "给他", "给她",
+})
+# Between an official and a relative these make the relative someone else's (工作人员说她母亲).
+_NOT_POSSESSION = frozenset({"说", "问", "让", "叫", "和", "跟", "与", "给", "对", "被", "把", "向", "找"})
+# A favour right after one of these is denied (村主任的儿子没有吃低保).
+_NEGATION = frozenset({"没有", "没", "不", "未", "并未", "从未", "不是"})  # 有亲戚在环保局, 其女婿、市人社局干部
 # Before a party these make it an object or a place, not the subject (给老板, 把村民的地,
 # 收了店主送的…, 去民办补课中心兼职).
 _OBJECT_BEFORE = frozenset({
     "给", "向", "对", "为", "帮", "替", "把", "将", "让", "叫", "使", "收", "收了", "收受", "接受",
     "拿了", "在", "到", "去",
 })
+# Before an official these make him the one who receives (老板给局长送了五万元, 向他行贿).
+_TO = frozenset({"给", "向", "对", "替", "帮"})
+# A pronoun subject stands for the last official named (村会计…他去信用社取了钱，每家扣五十块).
+_PRONOUN = frozenset({"他", "她", "他们", "她们"})
+# Inside a pair these leave the doer unknown (钱进了谁的口袋, 落入了哪些人的腰包).
+_UNKNOWN = frozenset({"谁", "哪些", "哪个", "哪些人", "什么人"})
+# Before a pronoun these leave it the subject of its clause (后来他…, 结果他们…).
+_LEAD_IN = frozenset({
+    "结果", "后来", "可", "可是", "但", "但是", "而且", "还", "又", "就", "却", "然后", "并", "并且",
+    "而", "都", "竟然", "居然", "直接", "私下", "偷偷",
+})
+# A pronoun that jieba joins to its preposition: the one a gift goes to (给他, 向他).
+_PRONOUN_TO = frozenset({"给他", "给她", "向他", "向她", "交给他", "塞给他"})
+# An amount of money as the other half of a pair (扣了五十块, 给他三千块钱): digits and
+# Chinese numerals, then a unit; bare digits only with the unit as the next token.
+AMOUNT = "<amount>"
+_NUMERALS = frozenset("0123456789.零一二两三四五六七八九十百千万亿几多余来")
+_UNITS = frozenset("元块")
+_SCALE = frozenset("万千百十")
 # 县长 in "F7县长寿镇" is an anonymised county code followed by a place name, not an official.
 _HEADS = frozenset({"县长", "市长", "区长"})
 
@@ -84,6 +120,7 @@ class Pair:
     first: frozenset[str]
     then: frozenset[str]
     anchor_first: bool  # the rarer half, looked up; the other half is looked for around it
+    amount: bool = False  # the other half may be an amount of money (扣了|五十块)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +144,9 @@ class DisciplineLexicon:
     shield: frozenset[str]
     pairs: tuple[Pair, ...]
     general: frozenset[str]
+    giving: frozenset[str]
     speculation: frozenset[str]
+    denial: frozenset[str]  # speculation words jieba must keep whole (没有说, 不存在)
     question: frozenset[str]
     salutation_before: frozenset[str]
     salutation_after: frozenset[str]
@@ -123,9 +162,10 @@ class DisciplineLexicon:
                 gap=int(p.get("gap", 3)),
                 ordered=bool(p.get("ordered", True)),
                 negatable=bool(p.get("negatable", True)),
-                first=frozenset(p["first"]),
-                then=frozenset(p["then"]),
+                first=frozenset(p["first"]) - {AMOUNT},
+                then=frozenset(p["then"]) - {AMOUNT},
                 anchor_first=str(p.get("anchor", "first")) == "first",
+                amount=AMOUNT in p["first"] or AMOUNT in p["then"],
             )
             for name, p in disc.get("pairs", {}).items()
         )
@@ -150,7 +190,9 @@ class DisciplineLexicon:
             shield=frozenset(disc.get("shield", ())),
             pairs=pairs,
             general=frozenset(disc["general"]),
-            speculation=frozenset(ctx.get("speculation", ())),
+            giving=frozenset(disc.get("giving", ())),
+            speculation=frozenset(ctx.get("speculation", ())) | frozenset(ctx.get("denial", ())),
+            denial=frozenset(ctx.get("denial", ())),
             question=frozenset(ctx.get("question", ())),
             salutation_before=frozenset(ctx.get("salutation_before", ())),
             salutation_after=frozenset(ctx.get("salutation_after", ())),
@@ -161,7 +203,7 @@ class DisciplineLexicon:
         split other words), nor do the everyday words that only join or negate."""
         for group in (self.officials, self.institutions, self.village, self.private,
                       self.relative, *self.acts.values(), self.favour, self.shield,
-                      self.general, *(p.first | p.then for p in self.pairs)):
+                      self.general, self.denial, *(p.first | p.then for p in self.pairs)):
             yield from (w for w in group if len(w) > 1)
 
     def entries(self) -> Iterator[tuple[str, str, str]]:
@@ -242,7 +284,7 @@ class Discipline:
         """尊敬的王书记：您好, 向镇政府反映, 请领导明察: the official is spoken to, not accused."""
         lex = self.lex
         return any(t in lex.salutation_before for t in tokens[max(0, i - 3): i]) or any(
-            t in lex.salutation_after for t in tokens[i + 1: i + 4]
+            t in lex.salutation_after for t in tokens[i + 1: i + 3]
         )
 
     @staticmethod
@@ -286,7 +328,8 @@ class Discipline:
                 keywords.setdefault(w)
             what = f"{act.label} '{act.hit[3]}'" if act.label else (
                 f"{act.strength} corruption word '{act.hit[3]}'")
-            where = " (named in a sentence before)" if actor[2] != act.hit[2] else ""
+            where = (" (named in a sentence before)" if actor[2] < act.hit[2] else
+                     " (named after the title)" if actor[2] > act.hit[2] else "")
             rules.append(f"discipline: {what} by '{actor[3]}'{where}")
             return True
         favour = self._relative_favour(ev)
@@ -352,8 +395,8 @@ class Discipline:
             if j is None:
                 continue
             a, b = sorted((i, j))
-            if (k, b) in seen:
-                continue
+            if (k, b) in seen or any(t in _UNKNOWN for t in tokens[a + 1: b]):
+                continue  # 进了谁的口袋: whoever it is, no one is accused
             seen.add((k, b))
             first, then = (tokens[i], tokens[j]) if is_first else (tokens[j], tokens[i])
             at = (b, ev.clause_of(b), hit[2], f"{tokens[a]}…{tokens[b]}")
@@ -372,7 +415,8 @@ class Discipline:
                 t = tokens[j]
                 if t in SENTENCE_END:
                     break
-                if t in other and not (pair.negatable and j > 0 and tokens[j - 1] in negation):
+                if (t in other or (pair.amount and is_amount(tokens, j))) and not (
+                        pair.negatable and j > 0 and tokens[j - 1] in negation):
                     return j
                 j += step
         return None
@@ -423,27 +467,71 @@ class Discipline:
         vague = lex.vague
         candidates = [o for o in publics if o[0] > by and self._in_scope(
             hit, o, 0 if o[3] in vague else clauses)]
+        tokens = ev.tokens
+        giving = any(w in lex.giving for w in act.words)
         if not candidates:
+            pronoun = self._pronoun(hit, ev, clauses, giving)
+            if pronoun is not None and not any(
+                    pronoun[0] < p[0] < i for p in ev.private if p[3] not in lex.private_person):
+                actor, blocked = self._antecedent(pronoun, [
+                    o for o in officials if o[3] not in lex.vague], ev, same_sentence=True)
+                if actor is not None or blocked:
+                    return actor, blocked
             if strength in ("weak", "person") or any(
                     self._in_scope(hit, o, clauses)
                     for o in officials + ev.institutions + ev.private):
                 return None, False  # the subject is there but may not commit this act
-            return self._antecedent(hit, publics, ev)
+            return self._antecedent(hit, publics, ev, same_sentence=True)
         before = [o for o in candidates if o[0] < i]
         actor = max(before) if before else min(candidates)
+        if giving and self._receives(tokens, actor[0]):
+            return actor, False  # 老板给局长送了五万元: the giver is private, the taker is not
         # A private party not joined to the official is the subject when it stands between
         # the official and the act, before the official in the act's clause (培训机构炒作老师
-        # 补课收费), or before the act when the official comes after it.
+        # 补课收费), or before the act when the official comes after it; not when a
+        # preposition or a verb of taking makes it an object (站长向施工企业吃拿卡要, 副局长
+        # 收受承包商贿赂).
         for p in ev.private + self._private_firms(ev, max(by + 1, i - SCOPE_TOKENS), i):
             if not (p[2] == hit[2] and by < p[0] < i):
                 continue
             if actor[0] < i:
-                subject = actor[0] < p[0] or p[1] == hit[1] == actor[1]
+                subject = (actor[0] < p[0] and not any(
+                    t in _OBJECT_BEFORE for t in tokens[actor[0] + 1: p[0]])) or (
+                    p[1] == hit[1] == actor[1] and p[0] < actor[0])
             else:  # the official after the act: a private party before it is the topic
                 subject = i - p[0] <= SCOPE_TOKENS
-            if subject and not self._joined(ev.tokens, *sorted((p[0], actor[0]))):
+            if subject and not self._joined(tokens, *sorted((p[0], actor[0]))):
                 return None, True
         return actor, False
+
+    @staticmethod
+    def _receives(tokens: Sequence[str], j: int) -> bool:
+        """给局长, 向他: the party at ``j`` is the one a gift goes to."""
+        return any(t in _TO for t in tokens[max(0, j - 2): j])
+
+    def _pronoun(self, act: Hit, ev: Evidence, clauses: int, giving: bool) -> Hit | None:
+        """A pronoun (他, 她) that is the subject of the act in its scope, or, for a gift, the
+        one it goes to (采砂老板都给他送钱); it stands for an official named before."""
+        i, c, s, _w = act
+        tokens = ev.tokens
+        lo = max(0, i - SCOPE_TOKENS)
+        for j in range(i - 1, lo - 1, -1):
+            t = tokens[j]
+            if t in SENTENCE_END:
+                break
+            if giving and t in _PRONOUN_TO:
+                return (j, ev.clause_of(j), s, t)  # 都给他送红包
+            if t not in _PRONOUN:
+                continue
+            cj = ev.clause_of(j)
+            if cj < c - clauses:
+                break
+            if giving and self._receives(tokens, j):
+                return (j, cj, s, t)
+            if (j == 0 or tokens[j - 1] in CLAUSE_END or tokens[j - 1] in SENTENCE_END
+                    or tokens[j - 1] in _LEAD_IN) and tokens[j + 1: j + 2] != ["的"]:
+                return (j, cj, s, t)
+        return None
 
     @staticmethod
     def _passive(tokens: Sequence[str], i: int) -> int:
@@ -470,11 +558,13 @@ class Discipline:
         ones are in ``ev.officials`` already."""
         titles = self.lex.official_title
         listed = self.lex.officials
+        private = self.lex.private
         tokens = ev.tokens
         return [
             (k, ev.clause_of(k), ev.sentence_of(k), tokens[k])
             for k in range(max(lo, 0), min(hi, len(tokens)))
             if 2 < len(tokens[k]) <= 5 and tokens[k] not in listed
+            and tokens[k] not in private  # 业委会主任 heads owners, not a public body
             and (tokens[k].endswith(titles) or tokens[k].startswith(titles))
             and not self.addressee(tokens, k)
         ]
@@ -490,16 +580,25 @@ class Discipline:
         ]
 
     def _antecedent(
-        self, act: Hit, publics: list[Hit], ev: Evidence
+        self, act: Hit, publics: list[Hit], ev: Evidence, *, same_sentence: bool = False
     ) -> tuple[Hit | None, bool]:
-        """An act whose sentence names no actor refers back to the last specific public
-        actor of the sentences before it, unless a private party (not a mere villager or
-        owner) came between, not joined to it."""
+        """An act (or a pronoun) with no actor in its scope refers back to the last specific
+        public actor of the sentences before it, or of its own sentence beyond the scope (the
+        topic of a long sentence), unless a private party (not a mere villager or owner) came
+        between, not joined to it. An act in the title (the first sentence) with no one
+        before it is told in the sentences after it (危房改造补助要交好处费。…村主任说…)."""
         i, _c, s, _w = act
         vague = self.lex.vague
+        last = s if same_sentence else s - 1
         before = [o for o in publics
-                  if o[0] < i and s - ANAPHORA_SENTENCES <= o[2] < s
-                  and i - o[0] <= ANAPHORA_TOKENS and o[3] not in vague]
+                  if o[0] < i and s - ANAPHORA_SENTENCES <= o[2] <= last
+                  and i - o[0] <= ANAPHORA_TOKENS and o[3] not in vague
+                  and (o[2] < s or self._topic(o, i, ev))]
+        if not before and s == 0:
+            after = [o for o in ev.officials if 0 < o[2] <= ANAPHORA_SENTENCES
+                     and o[0] - i <= ANAPHORA_TOKENS and o[3] not in vague
+                     and not self.addressee(ev.tokens, o[0])]
+            return (min(after), False) if after else (None, False)
         if not before:
             return None, False
         actor = max(before)
@@ -510,29 +609,72 @@ class Discipline:
                 return None, True
         return actor, False
 
+    def _topic(self, o: Hit, i: int, ev: Evidence) -> bool:
+        """The official at ``o`` is the topic of its sentence up to ``i``: a subject (not after
+        a preposition, not possessive), and no other party named between."""
+        tokens = ev.tokens
+        return self.subject_position(tokens, o[0]) and not any(
+            o[0] < p[0] < i for p in (*ev.officials, *ev.institutions, *ev.private))
+
     def _relative_favour(self, ev: Evidence) -> tuple[Hit, Hit, str] | None:
-        """An official's relative (村书记的哥哥, 有亲戚在环保局) and either a favour to them
-        right after, or shielding a few sentences around (举报了也不了了之…有亲戚在环保局)."""
+        """An official's relative (村书记的哥哥, 有亲戚在环保局, 他的表哥 after the official in
+        the sentence) and either a favour in the relative's sentence, before or after it (村支
+        书的亲戚吃着低保, 施工的是村主任的小舅子), or shielding a few sentences around (举报了也
+        不了了之…有亲戚在环保局)."""
         if not ev.relatives or not (ev.favours or ev.shield):
             return None
         tokens = ev.tokens
         publics = ev.officials + ev.institutions
+        vague = self.lex.vague
         for rel in ev.relatives:
             i, c, s, _w = rel
-            if any(t in _SELF for t in tokens[max(0, i - 2): i]):
-                continue  # the petitioner's own family
+            if any(t in _SELF for t in tokens[max(0, i - 2): i]) or self._speculative(rel, ev):
+                continue  # the petitioner's own family; 是不是只给村干部亲戚?
             official = next(
-                (o for o in publics if o[1] == c and 0 < i - o[0] <= RELATIVE_WINDOW), None
+                (o for o in publics if o[1] == c and 0 < i - o[0] <= RELATIVE_WINDOW
+                 and o[3] not in vague
+                 and not any(t in _NOT_POSSESSION for t in tokens[o[0] + 1: i])), None
             ) or next(
                 (o for o in publics if o[1] == c and 1 < o[0] - i <= RELATIVE_LINK_WINDOW
                  and any(t in _LINK for t in tokens[i + 1: i + 3])), None
-            )
+            ) or self._owner(ev, rel)
             if official is None:
                 continue
             fav = next((f for f in ev.favours
-                        if f[2] == s and f[0] > i and f[1] - c <= RELATIVE_FAVOUR_CLAUSES), None)
+                        if f[2] == s and f[0] != i and not self._negated(tokens, f[0])
+                        and -1 <= f[1] - c <= RELATIVE_FAVOUR_CLAUSES), None)
             if fav is not None:
                 return rel, official, f"favour '{fav[3]}'"
             if any(abs(x - s) <= ANAPHORA_SENTENCES for x in ev.shield):
                 return rel, official, "shielding"
         return None
+
+    def _owner(self, ev: Evidence, rel: Hit) -> Hit | None:
+        """他的表哥, 自己亲弟弟: a possessive pronoun right before the relative refers to the
+        last official named earlier in its sentence (not a vague one)."""
+        i, _c, s, _w = rel
+        if not any(t in _POSSESSOR for t in ev.tokens[max(0, i - 3): i]):
+            return None
+        vague = self.lex.vague
+        before = [o for o in ev.officials if o[2] == s and o[0] < i and o[3] not in vague]
+        return max(before) if before else None
+
+    @staticmethod
+    def _negated(tokens: Sequence[str], i: int) -> bool:
+        return i > 0 and tokens[i - 1] in _NEGATION
+
+
+def is_amount(tokens: Sequence[str], j: int) -> bool:
+    """三千块, 五十, 两万元, 1000|元: a sum of money at ``j``."""
+    t = tokens[j].removesuffix("钱")
+    if not t:
+        return False
+    if t.isdigit():
+        return tokens[j + 1: j + 2] in (["元"], ["块"], ["万"], ["万元"], ["块钱"])
+    if t[-1] in _UNITS:
+        t = t[:-1]
+    elif t.endswith("万元"):
+        t = t[:-2]
+    elif not (len(t) > 1 and t[-1] in _SCALE):
+        return False
+    return bool(t) and all(ch in _NUMERALS for ch in t)

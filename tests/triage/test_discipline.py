@@ -50,6 +50,32 @@ from triage.tokenize import _keep_base_freq
         ("村干部说危房改造有补贴。可是一年过去了，补贴已被装入某些人的腰包。", "anaphora"),
         # abuse of power where social-assistance benefits are at stake
         ("民政所所长滥用职权，把低保名额给了不符合条件的人。", "abuse of power over dibao"),
+        # the roles of the social-assistance world
+        ("乡民政助理员把自己的岳父母列为受灾户，虚报冒领救灾款。", "township civil-affairs assistant"),
+        ("敬老院院长私下收住有儿有女的老人，钱全揣进自己兜里。", "nursing-home head pockets fees"),
+        ("福利院院长把捐赠的奶粉倒卖给批发商。", "welfare-home head sells donations"),
+        # benefits for an official's kin and cronies, the benefit before or after them
+        ("今年的低保名额，村支书给了他的亲弟弟。", "dibao slot to the secretary's brother"),
+        ("公益岗位一共八个，有三个是村主任的亲戚。", "public jobs, the benefit named first"),
+        ("居委会主任把困难补助都给了她的牌友。", "aid to a card partner"),
+        ("安置房名单上有村支书的女儿女婿。", "relocation flats for the daughter"),
+        ("施工的是村主任的小舅子，工程款结了四十万。", "works for the brother-in-law"),
+        # public money or goods taken, held back or put to one's own use
+        ("村会计每次发低保都每家扣五十块。", "a sum skimmed from each payment"),
+        ("村主任拿走了我家的危房改造补助款。", "subsidy taken by the village head"),
+        ("民政所长把救助资金转到他个人的银行账户。", "aid moved to a personal account"),
+        ("社区副主任开车把慰问品往家里搬。", "relief goods carried home"),
+        ("村文书把我家的孤儿补贴取走了，说钱用在他家的事上。", "allowance used for his family"),
+        # money to the official: the private giver does not clear the taker
+        ("村支书收了砖厂老板五万块钱，同意在基本农田上取土。", "cash from a kiln owner"),
+        ("包工头给副局长送了二十万现金。", "a contractor pays a deputy director"),
+        ("违建户逢年过节都给城建科长送红包。", "red envelopes to the one who should act"),
+        ("副局长收受敬老院承包商的贿赂。", "the contractor is the giver, not the subject"),
+        ("村主任说补助有两万，但要先给他三千块钱跑手续。", "a fee asked for a subsidy"),
+        # benefits traded for votes
+        ("村支书挨家挨户说投他的票就给报低保，这是用低保拉选票。", "dibao for votes"),
+        # a title names the act, the body the actor
+        ("危房改造补助要交好处费。村主任杨某说不交就不给名额。", "the actor after the title"),
     ],
 )
 def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
@@ -79,6 +105,22 @@ def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
         ("镇国土所所长纵容一村民违规侵占集体用地。", "a villager is the one who took it"),
         ("我家的低保被取消了，村主任说是上面的政策。", "no act"),
         ("F7县长寿镇的道路坑坑洼洼，希望尽快修好。", "县长 inside a place code is no official"),
+        # the writer denies or only repeats
+        ("我没有说村主任贪污，只是希望公开账目。", "the writer denies the accusation"),
+        ("不存在谁拿好处的问题，就是希望政策照顾一下。", "no one takes anything"),
+        ("有人说镇长收了红包，我不知道真假。", "hearsay"),
+        # relatives and cronies that are no official's favour
+        ("我儿子的同学吃着低保，学校也知道。", "a classmate is no school's relative"),
+        ("村干部指定的评议代表很多是他们的亲戚朋友，开会只是举手通过。", "kin, but no benefit"),
+        ("是不是只有村干部的亲戚才能评上低保？", "a question about kin"),
+        ("村支书的儿子在外地打工，很少回家。", "a cadre's son, no favour"),
+        ("工作人员说她母亲还在，不能按孤儿申请补贴。", "the mother is the applicant's"),
+        # money and pockets without an accused official
+        ("业委会主任和物业经理私分了停车费。", "owners' committee and manager are private"),
+        ("钱到底进了谁的口袋？", "whose pocket: no one is accused"),
+        ("我给村主任送了一面锦旗，感谢他帮我们修路。", "a banner of thanks is no gift"),
+        ("县里只发了一千元临时救助，太少了。", "a small payment is a policy complaint"),
+        ("我把补助款存到个人账户里了。", "the writer's own account"),
     ],
 )
 def test_does_not_flag(triager: Triager, text: str, why: str) -> None:
@@ -101,6 +143,27 @@ def test_decision_names_the_act_and_the_actor(
     rule = next(x for x in r.rules if x.startswith("discipline:"))
     assert act in rule and actor in rule
     assert act in r.keywords and actor in r.keywords
+
+
+def test_the_favour_names_the_relative_and_the_official(triager: Triager) -> None:
+    r = triager.triage("公益岗位一共八个，有三个是村主任的亲戚。")
+    rule = next(x for x in r.rules if x.startswith("discipline:"))
+    assert "公益岗位" in rule and "亲戚" in rule and "村主任" in rule
+
+
+def test_a_pronoun_after_a_gift_stands_for_the_official(triager: Triager) -> None:
+    r = triager.triage("城建科长杜某拖着不拆违建。这些违建户逢年过节都给他送红包。")
+    rule = next(x for x in r.rules if x.startswith("discipline:"))
+    assert "科长" in rule and "sentence before" in rule
+
+
+def test_amounts_of_money() -> None:
+    from triage.discipline import is_amount
+
+    for toks, j in ((["三千块"], 0), (["两万元"], 0), (["1000", "元"], 0), (["五十"], 0)):
+        assert is_amount(toks, j), toks
+    for toks, j in ((["2019", "年"], 0), (["一些"], 0), (["块"], 0)):
+        assert not is_amount(toks, j), toks
 
 
 def test_an_earlier_sentence_is_named_in_the_rule(triager: Triager) -> None:

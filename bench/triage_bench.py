@@ -255,11 +255,21 @@ def main(argv: Sequence[str] | None = None) -> None:
                 rows.append((f"discipline on synthetic letters ({key}, {n} accusations)",
                              f"P {p:.2f} R {r:.2f}", "written for the project; dev readable, check not"))
 
+        from triage.route import CORRUPTION_ISSUES
+
+        def reaches_a_person(text: str) -> bool:
+            r = triager.triage(text)
+            return r.discipline or bool(CORRUPTION_ISSUES.intersection(r.issues))
+
         for which in ("held_out", "all"):
             d = score(lambda t: triager.triage(t).discipline, which)
             if d is not None:
                 rows.append((f"discipline on real messages ({which}, {d.positives} accusations)",
                              f"P {d.precision:.2f} R {d.recall:.2f}", "P >= 0.80, R >= 0.90"))
+            d = score(reaches_a_person, which)
+            if d is not None:
+                rows.append((f"  accusations a person reads first: lead or review ({which})",
+                             f"P {d.precision:.2f} R {d.recall:.2f}", "not auto-dispatched"))
         if not args.quick:
             ours_cv, base = taxonomy(triager, msgs)
             rows.append(("taxonomy 5-fold CV macro-F1 (ours)", f"{ours_cv['macro_f1']:.4f}",

@@ -7,6 +7,12 @@
 * A lead that accuses the handling unit or its head (the county civil-affairs bureau) goes
   one level up, to the prefecture, and is never shown to the accused unit
   (信访工作条例 Art. 30; 检举控告工作规则 Art. 15).
+* A message of a corruption type (贪污, 截留, 虚报冒领, 吃拿卡要, 优亲厚友, 以权谋私) in
+  which the rules find no concrete accusation: the dispatcher's queue. The flag misses
+  accusations told in ways its rules do not know; sent on without a person reading it, such
+  a message could reach the very unit it accuses. On the hand-labelled real messages this
+  lets 0.61 of the held-out accusations reach a person first instead of 0.35, and holds
+  back about one message in twenty.
 * Otherwise the county civil-affairs unit.
 
 Pure: a ``TriageResult`` in, a ``RouteDecision`` out.
@@ -21,6 +27,10 @@ from triage.engine import TriageResult
 CIVIL_AFFAIRS = "civil_affairs"
 DISCIPLINE = "discipline"
 DISPATCHER = "dispatcher"
+# The corruption issue types of DESIGN §4: a person reads such a message when it is not a lead.
+CORRUPTION_ISSUES = frozenset({
+    "embezzlement", "withholding", "false_claims", "extortion", "favouritism", "abuse_of_power",
+})
 MIN_LOCATION_CONFIDENCE = 0.6
 
 
@@ -77,5 +87,12 @@ def route(
     if result.discipline:
         reasons.append("discipline lead: corruption accusation against an official or cadre")
         return RouteDecision(DISCIPLINE, region, False, tuple(reasons), hidden_from)
+    corruption = sorted(CORRUPTION_ISSUES.intersection(result.issues))
+    if corruption:
+        reasons.append(
+            f"corruption-type issue ({', '.join(corruption)}) but no concrete accusation found: "
+            "a person reads it before any unit does"
+        )
+        return RouteDecision(DISPATCHER, None, False, tuple(reasons), hidden_from)
     reasons.append(f"county from {result.location_source}: {result.county_name}")
     return RouteDecision(CIVIL_AFFAIRS, region, False, tuple(reasons), hidden_from)

@@ -47,6 +47,16 @@ def test_ticket_naming_no_place_waits_for_the_dispatcher(auto_app: Flask) -> Non
     assert t.triage is not None and t.triage["route"]["target_kind"] == "dispatcher"
 
 
+def test_corruption_type_message_without_an_accusation_waits_for_a_person(auto_app: Flask) -> None:
+    # Withholding with no actor the rules recognise: it may accuse the very unit that would
+    # receive it, so a dispatcher reads it first; the county is still found and kept.
+    t = _file("泉州市安溪县城厢镇某村的低保金被截留了，请尽快处理")
+    assert t.county_code == "350524" and not t.discipline
+    assert t.status == Status.RECEIVED and t.assigned_unit_id is None
+    assert t.triage is not None and t.triage["route"]["target_kind"] == "dispatcher"
+    assert "withholding" in t.triage["route"]["reasons"][-1]
+
+
 def test_corruption_by_a_cadre_opens_a_lead_at_the_county_discipline_unit(auto_app: Flask) -> None:
     t = _file("安溪县城厢镇某村党支部书记贪污低保金，把困难户的补助据为己有")
     assert t.discipline

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from triage.engine import Hints, Triager
 from triage.route import route
 
@@ -53,3 +55,16 @@ def test_weak_history_hint_alone_goes_to_dispatcher(triager: Triager) -> None:
 def test_form_hint_routes(triager: Triager) -> None:
     d = route(triager.triage("我想申请低保", Hints(county_code="350628")))
     assert (d.target_kind, d.region_code) == ("civil_affairs", "350628")
+
+
+@pytest.mark.parametrize("text", [
+    "安溪县湖头镇村里的低保金被截留了",  # withholding, no actor named
+    "安溪县湖头镇的低保评定优亲厚友，希望严查",  # favouritism, no one accused
+    "安溪县湖头镇听说有人骗取低保金，是真的吗？",  # a rumour, asked
+])
+def test_corruption_type_without_an_accusation_goes_to_a_person(triager: Triager, text: str) -> None:
+    r = triager.triage(text)
+    assert r.county_code == "350524" and not r.discipline
+    d = route(r)
+    assert (d.target_kind, d.region_code) == ("dispatcher", None)
+    assert "a person reads it" in d.reasons[-1]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+from sqlalchemy.orm.exc import StaleDataError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -156,6 +157,7 @@ def insert_or_skip(session: Session, model: type[Any], values: dict[str, Any]) -
 # ---------------------------------------------------------------- one-statement flush
 
 _Shape = tuple[tuple[str, sa.Table, tuple[str, ...]], ...]
+_MISSING = object()
 
 
 @cache
@@ -182,10 +184,17 @@ def _plain_columns(mapper: Any) -> tuple[tuple[str, sa.Column[Any]], ...] | None
     key and every column under its own name; else None."""
     if len(mapper.tables) != 1 or [c.key for c in mapper.primary_key] != ["id"]:
         return None
+    if mapper.version_id_col is not None:
+        return None
     cols = []
     for prop in mapper.column_attrs:
         if len(prop.columns) != 1 or prop.key != prop.columns[0].key:
             return None
+        col = prop.columns[0]
+        if col.onupdate is not None or col.server_onupdate is not None:
+            return None  # values the flush computes on every update
+        if col.default is not None and not (col.default.is_scalar or col.default.is_callable):
+            return None  # a SQL expression or a sequence: only the database evaluates it
         cols.append((prop.key, prop.columns[0]))
     return tuple(cols)
 
@@ -220,15 +229,17 @@ def flush_at_once(session: Session) -> None:
                     session.flush()
                     return
                 for key, col in cols:
-                    if key in given:
-                        if given[key] is not None or col.default is not None:
-                            values[key] = given[key]
+                    value = given.get(key, _MISSING)
+                    if value is not _MISSING and (value is not None or col.type.should_evaluate_none):
+                        values[key] = value  # (JSON keeps None: it is the JSON null)
+                    elif key == "id":
+                        continue
                     elif col.server_default is not None:
                         session.flush()  # a value only the database knows: let the flush read it back
                         return
-                    elif col.default is not None and key != "id":
+                    elif col.default is not None:
+                        # unset or None: as the flush, the column's default fills it
                         values[key] = defaulted[key] = _default_value(col)
-                values.pop("id", None)
             else:
                 for key, _col in cols:
                     added = state.attrs[key].history.added
@@ -236,14 +247,27 @@ def flush_at_once(session: Session) -> None:
                         values[key] = added[0]
                 if not values:
                     continue
+                if "id" in values:  # a new primary key: the flush handles it
+                    session.flush()
+                    return
                 params[f"p{len(shape)}_id"] = state.identity[0]
+            if any(isinstance(v, sa.sql.ClauseElement) for v in values.values()):
+                session.flush()  # a SQL expression as a value: the flush renders it
+                return
             i = len(shape)
             shape.append((kind, mapper.local_table, tuple(values)))
             params.update({f"p{i}_{k}": v for k, v in values.items()})
             writes.append((kind, obj, defaulted))
     if not shape:
         return
-    ids = session.connection().execute(_flush_stmt(tuple(shape)), params).one()
+    try:
+        ids = session.connection().execute(_flush_stmt(tuple(shape)), params).one_or_none()
+        if ids is None:  # an updated row is gone (the statement's inserts ran all the same)
+            raise StaleDataError("flush_at_once: a row to update no longer exists")
+    except BaseException:
+        # As a failed flush: nothing of this transaction may be committed after it.
+        session.rollback()
+        raise
     for (kind, obj, defaulted), new_id in zip(writes, ids, strict=True):
         if kind == "insert":
             session.expunge(obj)

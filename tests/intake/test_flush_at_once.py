@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.orm.exc import StaleDataError
 
 from intake.db import db, flush_at_once
-from intake.models import Channel, Outbox, Ticket, TicketEvent
+from intake.models import Channel, Outbox, ProviderMessage, Ticket, TicketEvent
 from intake.services.audit import verify_chains
 from intake.services.tickets import NewTicket, submit_ticket
 from intake.tracker.models import Clock
@@ -87,3 +89,35 @@ def test_on_sqlite_it_is_the_ordinary_flush(app: Flask) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Clock)
                                  .where(Clock.ticket_id == made.ticket.id)) == 3
         assert list(verify_chains(db.session)) == []
+
+
+def test_none_is_written_as_the_ordinary_flush_writes_it(pg_app: Flask) -> None:
+    with pg_app.app_context():
+        made = submit_ticket(db.session, NewTicket(channel=Channel.WECHAT, text="低保金被挪用",
+                                                   provider_message_id="flush-4", openid="o-flush"))
+        row = Outbox(topic="test.none", payload={}, attempts=None)  # None where a default exists
+        msg = ProviderMessage(channel="test", message_key="k-none", response=None)  # JSON None
+        db.session.add_all([row, msg])
+        made.ticket.text += "。"
+        flush_at_once(db.session)
+        assert row.attempts == 0
+        db.session.commit()
+        stored = db.session.execute(sa.text(
+            "SELECT response IS NULL, response::text FROM provider_message WHERE message_key = 'k-none'")).one()
+        assert tuple(stored) == (False, "null")  # the JSON null, as a flush stores it
+
+
+def test_an_update_of_a_vanished_row_fails_and_leaves_nothing(pg_app: Flask) -> None:
+    with pg_app.app_context():
+        db.session.add(Outbox(topic="test.vanishing", payload={}))
+        db.session.commit()
+        row = db.session.scalars(sa.select(Outbox).where(Outbox.topic == "test.vanishing")).one()
+        row.attempts = 3
+        db.session.add(Outbox(topic="test.stale", payload={}))
+        with db.engine.begin() as other:  # another connection deletes it behind the session's back
+            other.execute(sa.text("DELETE FROM outbox WHERE id = :i"), {"i": row.id})
+        with pytest.raises(StaleDataError):
+            flush_at_once(db.session)
+        assert not db.session().in_transaction()  # rolled back, as after a failed flush
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Outbox)
+                                 .where(Outbox.topic == "test.stale")) == 0

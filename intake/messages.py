@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "extension_approved": "办理期限已延长",
     "extension_rejected": "延期申请未获批准",
     "escalated": "已移送纪检监察机关",
+    "conflict_of_interest": "被反映单位回避",
     "identity_revealed": "查看信访人身份",
     "rated": "信访人已评价",
     "review_requested": "信访人申请复查（复核）",

@@ -88,7 +88,7 @@ def route(
         reasons.append("discipline lead: corruption accusation against an official or cadre")
         return RouteDecision(DISCIPLINE, region, False, tuple(reasons), hidden_from)
     corruption = sorted(CORRUPTION_ISSUES.intersection(result.issues))
-    if corruption:
+    if corruption and hidden_from is None:  # (one level up is already out of the accused's reach)
         reasons.append(
             f"corruption-type issue ({', '.join(corruption)}) but no concrete accusation found: "
             "a person reads it before any unit does"

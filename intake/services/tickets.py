@@ -609,6 +609,19 @@ def decide_extension(session: Session, actor: Actor, ticket: Ticket, approve: bo
 # ---------------------------------------------------------------- discipline
 
 
+def mark_conflict_of_interest(session: Session, actor: Actor, ticket: Ticket, accused_unit: Unit,
+                              *, now: dt.datetime | None = None) -> None:
+    """The ticket accuses ``accused_unit``: from now on that unit neither sees it nor may be
+    given it (信访工作条例 Art. 30), whoever handles it. Idempotent."""
+    _lock(session, ticket)
+    if ticket.conflict_unit_id == accused_unit.id:
+        return
+    ticket.conflict_unit_id = accused_unit.id
+    record_event(session, ticket, "conflict_of_interest", actor,
+                 {"conflict_unit_id": accused_unit.id, "unit": accused_unit.name}, at=now)
+    session.flush()
+
+
 def escalate_to_discipline(session: Session, actor: Actor, ticket: Ticket, reason: str,
                            *, accused_unit: Unit | None = None, now: dt.datetime | None = None) -> Lead:
     """Open a lead at the jurisdiction's discipline unit; the reporter's identity is then

@@ -22,6 +22,7 @@ from intake.services.tickets import (
     civil_unit_for,
     dispatch_ticket,
     escalate_to_discipline,
+    mark_conflict_of_interest,
 )
 
 log = logging.getLogger(__name__)
@@ -109,10 +110,14 @@ def triage_ticket(session: Session, ticket_id: int) -> None:
     apply_triage(session, ticket, data)
     log.info("ticket %s triaged: county=%s domain=%s route=%s", ticket.reference, data.get("county_code"),
              data.get("domain"), decision.target_kind)
-    if ticket.status != Status.RECEIVED or decision.region_code is None:
-        return  # unresolved or conflicting: the dispatcher's queue, never a guess
     system = Actor.system()
     accused = civil_unit_for(session, decision.hidden_from) if decision.hidden_from else None
+    if accused is not None and ticket.status == Status.RECEIVED:
+        # Whatever happens next (a unit one level up, a lead, the dispatcher's queue), the
+        # accused unit never sees the ticket nor may it be given it.
+        mark_conflict_of_interest(session, system, ticket, accused)
+    if ticket.status != Status.RECEIVED or decision.region_code is None:
+        return  # unresolved or conflicting: the dispatcher's queue, never a guess
     if decision.target_kind == DISCIPLINE and ticket.county_code:
         escalate_to_discipline(session, system, ticket, "智能分拣识别为疑似违纪线索", accused_unit=accused)
     s = settings()

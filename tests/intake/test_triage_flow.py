@@ -57,6 +57,23 @@ def test_corruption_type_message_without_an_accusation_waits_for_a_person(auto_a
     assert "withholding" in t.triage["route"]["reasons"][-1]
 
 
+@pytest.mark.parametrize("text", [
+    "泉州市安溪县民政局局长态度恶劣，推诿刁难，请上级督促",  # a conduct complaint
+    "泉州市安溪县民政局对低保金被截留的问题不闻不问",  # corruption-type, no accusation found
+])
+def test_complaint_against_the_county_bureau_is_never_its_to_see(auto_app: Flask, text: str) -> None:
+    from intake.models import Unit, User
+    from intake.services.scope import can_view
+
+    t = _file(text)
+    accused = db.session.scalar(sa.select(Unit).where(Unit.name == "安溪县民政局"))
+    assert accused is not None and t.conflict_unit_id == accused.id
+    assert t.assigned_unit_id != accused.id
+    handler = db.session.scalar(sa.select(User).where(User.username == "handler-350524"))
+    assert handler is not None and not can_view(db.session, handler, t)
+    assert "conflict_of_interest" in [e.kind for e in t.events]
+
+
 def test_corruption_by_a_cadre_opens_a_lead_at_the_county_discipline_unit(auto_app: Flask) -> None:
     t = _file("安溪县城厢镇某村党支部书记贪污低保金，把困难户的补助据为己有")
     assert t.discipline

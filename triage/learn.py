@@ -86,15 +86,12 @@ Tokenize = Callable[[str], Sequence[str]]
 
 
 def _pack(gram: str) -> int:
+    """An n-gram (n <= 3) as one integer: 21 bits per character, each code point plus one,
+    so that no character packs as zero (NUL + ab must not equal ab)."""
     key = 0
     for ch in gram:
-        key = (key << 21) | ord(ch)
+        key = (key << 21) | (ord(ch) + 1)
     return key
-
-
-def _rows(items: Iterable[str], n: int, index: dict[str, int]) -> np.ndarray:
-    """Feature row of each item, -1 when unknown; the look-up loop runs in C (map)."""
-    return np.fromiter(map(index.get, items, repeat(-1)), dtype=np.int64, count=n)
 
 
 class KeywordModel:
@@ -185,16 +182,19 @@ class KeywordModel:
         lo, hi = cfg.char_min, min(cfg.char_max, 3)
         if hi >= lo > 0:
             text = "".join(tokens)
-            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+            # (a lone surrogate is a code point like any other here, not an error)
+            raw = text.encode("utf-32-le", errors="surrogatepass")
+            codes = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
             if lo == 1:
                 found.append(self._uni_table[np.minimum(codes, len(self._uni_table) - 1)])
+            plus = codes + np.uint64(1)  # packed as ``_pack`` does
             for n in range(max(lo, 2), hi + 1):
                 m = len(codes) - n + 1
                 if m <= 0:
                     continue
-                key = codes[:m] << np.uint64(21) | codes[1:m + 1]
+                key = plus[:m] << np.uint64(21) | plus[1:m + 1]
                 for i in range(2, n):
-                    key = (key << np.uint64(21)) | codes[i:i + m]
+                    key = (key << np.uint64(21)) | plus[i:i + m]
                 pos = np.searchsorted(self._char_keys, key)
                 np.minimum(pos, len(self._char_keys) - 1, out=pos)
                 found.append(np.where(self._char_keys[pos] == key, self._char_rows[pos], unknown))

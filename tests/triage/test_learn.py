@@ -126,3 +126,15 @@ def test_char_ngrams_longer_than_three_are_refused() -> None:
 
     with pytest.raises(ValueError):
         FeatureConfig(char_max=4)
+
+
+def test_fast_scoring_equals_reference_with_trigrams_and_odd_characters(triager: Triager) -> None:
+    from triage.learn import FeatureConfig, TrainConfig
+
+    cfg = TrainConfig(features=FeatureConfig(char_min=1, char_max=3, min_df=1))
+    model = train(synthetic_rows(90), triager.tokens, cfg, now=NOW)
+    # NUL must not pack as nothing (NUL + 低保 is not 低保); a lone surrogate is no error.
+    for text in ["\x00低保户的待遇", "低保\x00户", "\ud800低保金没有发放", "公墓价格太贵\U0010ffff"]:
+        toks = triager.tokens(text)
+        fast = [float(x) for x in model.scores(toks)]
+        assert fast == pytest.approx(reference_scores(model, toks), abs=1e-9), repr(text)

@@ -66,7 +66,7 @@ QUESTION_MARK = frozenset("?？")
 TAKE = frozenset({"收", "拿", "要", "收受", "接受", "收过", "拿过", "要过"})
 # The petitioner's own family (我的儿子), not the official's (给自己的儿子办了补贴).
 _SELF = frozenset({"我", "我的", "我家", "本人", "我们"})
-_LINK = frozenset({"在", "是", "当", "、"})
+_LINK = frozenset({"在", "是", "当", "、"})  # 有亲戚在环保局, 其女婿、市人社局干部
 # A pronoun that makes the relative after it the official's (给了他的表哥, 把自己亲弟弟).
 _POSSESSOR = frozenset({
     "他", "她", "他的", "她的", "自己", "自己的", "其", "他们", "她们", "他家", "给他", "给她",
@@ -74,7 +74,7 @@ _POSSESSOR = frozenset({
 # Between an official and a relative these make the relative someone else's (工作人员说她母亲).
 _NOT_POSSESSION = frozenset({"说", "问", "让", "叫", "和", "跟", "与", "给", "对", "被", "把", "向", "找"})
 # A favour right after one of these is denied (村主任的儿子没有吃低保).
-_NEGATION = frozenset({"没有", "没", "不", "未", "并未", "从未", "不是"})  # 有亲戚在环保局, 其女婿、市人社局干部
+_NEGATION = frozenset({"没有", "没", "不", "未", "并未", "从未", "不是"})
 # Before a party these make it an object or a place, not the subject (给老板, 把村民的地,
 # 收了店主送的…, 去民办补课中心兼职).
 _OBJECT_BEFORE = frozenset({

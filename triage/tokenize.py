@@ -12,6 +12,7 @@ Pure apart from the cache files it writes; importable by anything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import marshal
@@ -65,6 +66,20 @@ def _log_probabilities(freq: dict[str, int], total: int) -> tuple[dict[str, floa
     None for a prefix that is not a word; and the value of a character jieba does not know."""
     logtotal = log(total)
     return {w: (log(f) - logtotal if f else None) for w, f in freq.items()}, log(1) - logtotal
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write then rename, so that two workers starting together never read half a file; a
+    failed write leaves no temporary file behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 class TriageTokenizer:
@@ -128,10 +143,7 @@ class TriageTokenizer:
             freq, total = jieba.Tokenizer(dictionary=str(dict_path)).gen_pfdict(fh)
         logp, unknown = _log_probabilities(freq, total)
         try:
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
-                marshal.dump((logp, unknown), out)
-            os.replace(tmp, cache)
+            _write_atomically(cache, marshal.dumps((logp, unknown)))
         except OSError:
             pass  # a read-only cache directory: next start builds again
         return logp, unknown
@@ -148,11 +160,7 @@ class TriageTokenizer:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         base = _jieba_dict_text().rstrip("\n")
         body = base + "\n" + "".join(f"{w} {f}\n" for w, f in _keep_base_freq(entries, base))
-        # Write then rename so that two workers starting together never read half a file.
-        fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(body)
-        os.replace(tmp, path)
+        _write_atomically(path, body.encode("utf-8"))
         return path
 
     def cut(self, text: str) -> list[str]:

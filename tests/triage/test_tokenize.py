@@ -64,3 +64,16 @@ def test_hmm_cut_is_jiebas(tmp_path: Path) -> None:
     ref = jieba.Tokenizer(dictionary=str(tok.dict_path))
     ref.tmp_dir = str(tmp_path)
     assert tok.cut(text) == [w for w in ref.cut(text, HMM=True) if not w.isspace()]
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from triage import tokenize
+
+    def broken(_src: object, _dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tokenize.os, "replace", broken)
+    tok = tokenize.TriageTokenizer([("泉州安溪", 200_000)], cache_dir=tmp_path)
+    assert tok.dict_path is None  # built in memory instead
+    assert tok.cut("泉州安溪县城") == ["泉州安溪", "县城"]
+    assert list(tmp_path.iterdir()) == []

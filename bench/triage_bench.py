@@ -255,11 +255,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                 rows.append((f"discipline on synthetic letters ({key}, {n} accusations)",
                              f"P {p:.2f} R {r:.2f}", "written for the project; dev readable, check not"))
 
-        from triage.route import CORRUPTION_ISSUES
+        from triage.route import corruption_issues
 
         def reaches_a_person(text: str) -> bool:
             r = triager.triage(text)
-            return r.discipline or bool(CORRUPTION_ISSUES.intersection(r.issues))
+            return r.discipline or bool(corruption_issues(r))
 
         for which in ("held_out", "all"):
             d = score(lambda t: triager.triage(t).discipline, which)

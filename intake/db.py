@@ -195,7 +195,7 @@ def _plain_columns(mapper: Any) -> tuple[tuple[str, sa.Column[Any]], ...] | None
             return None  # values the flush computes on every update
         if col.default is not None and not (col.default.is_scalar or col.default.is_callable):
             return None  # a SQL expression or a sequence: only the database evaluates it
-        cols.append((prop.key, prop.columns[0]))
+        cols.append((prop.key, col))
     return tuple(cols)
 
 

@@ -27,11 +27,17 @@ from triage.engine import TriageResult
 CIVIL_AFFAIRS = "civil_affairs"
 DISCIPLINE = "discipline"
 DISPATCHER = "dispatcher"
-# The corruption issue types of DESIGN §4: a person reads such a message when it is not a lead.
+# The corruption issue types of DESIGN §4 (the lexicon's `group = "corruption"`, which a
+# test keeps in step): a person reads such a message when it is not a lead.
 CORRUPTION_ISSUES = frozenset({
     "embezzlement", "withholding", "false_claims", "extortion", "favouritism", "abuse_of_power",
 })
 MIN_LOCATION_CONFIDENCE = 0.6
+
+
+def corruption_issues(result: TriageResult) -> list[str]:
+    """The corruption issue types found in the message, sorted."""
+    return sorted(CORRUPTION_ISSUES.intersection(result.issues))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,7 @@ def route(
     if result.discipline:
         reasons.append("discipline lead: corruption accusation against an official or cadre")
         return RouteDecision(DISCIPLINE, region, False, tuple(reasons), hidden_from)
-    corruption = sorted(CORRUPTION_ISSUES.intersection(result.issues))
+    corruption = corruption_issues(result)
     if corruption and hidden_from is None:  # (one level up is already out of the accused's reach)
         reasons.append(
             f"corruption-type issue ({', '.join(corruption)}) but no concrete accusation found: "

@@ -68,3 +68,10 @@ def test_corruption_type_without_an_accusation_goes_to_a_person(triager: Triager
     d = route(r)
     assert (d.target_kind, d.region_code) == ("dispatcher", None)
     assert "a person reads it" in d.reasons[-1]
+
+
+def test_corruption_issues_are_the_lexicons_corruption_group(triager: Triager) -> None:
+    from triage.route import CORRUPTION_ISSUES
+
+    group = {k for k, g in triager.classifier.lex.issue_group.items() if g == "corruption"}
+    assert group == CORRUPTION_ISSUES

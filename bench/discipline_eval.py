@@ -4,12 +4,16 @@ The labels (``bench/data/discipline_gold_dev.csv``: message id, stratum, 0/1; no
 text) were made for this project from ``../shared/data/eval/messages_labelled_dev.jsonl``:
 
 - Which messages: every message matched by ``NET`` below (a deliberately wide net of
-  corruption and cadre words, stratum ``net``) and a random sample of 250 of the rest
-  (stratum ``sample``, seed 2026). A sampled message stands for ``outside / 250`` messages,
-  so recall counts the accusations the net itself would miss.
+  corruption and cadre words, stratum ``net``) and every message outside it: first a random
+  sample of 250 (stratum ``sample``, seed 2026), later the other 1,320 (stratum ``census``).
+  With all of them labelled a message outside the net stands for itself; with the sample
+  alone it stood for ``outside / 250`` messages (``outside_weight``), so recall counted the
+  accusations the net itself would miss either way.
 - How: two annotators labelled every message independently by the written guide
-  (``bench/data/discipline_labelling_guide.md``); Cohen's kappa 0.89 and 0.84 on the two
-  halves; a third annotator decided the 28 disagreements. 108 of 923 are accusations.
+  (``bench/data/discipline_labelling_guide.md``); a third annotator decided each
+  disagreement. Net and sample: Cohen's kappa 0.89 and 0.84 on the two halves, 28
+  disagreements, 108 of 923 accusations. Census: kappa 0.81, 17 disagreements, 39 of 1,320
+  accusations (147 of 2,243 in all).
 - Split: ids are split in two by a hash (``half``). Rules are tuned looking at ``tune`` only;
   ``held_out`` is the figure that counts; ``all`` is shown beside it.
 
@@ -41,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "bench" / "data" / "discipline_gold_dev.csv"
 SYNTHETIC = ROOT / "bench" / "data" / "discipline_synthetic.jsonl"
 EVAL_MESSAGES = ROOT.parent / "shared" / "data" / "eval" / "messages_labelled_dev.jsonl"
-SAMPLE_SIZE = 250
+OUTSIDE_STRATA = frozenset({"sample", "census"})  # labelled messages the net does not match
 NET = re.compile(
     r"贪|腐|挪用|侵占|截留|私分|克扣|冒领|骗取|套取|虚报|吃拿卡要|索|好处费|红包|回扣|受贿|行贿|"
     r"优亲厚友|人情|关系户|亲戚|以权谋私|权力|滥用|霸占|中饱私囊|私吞|侵吞|贿|纪委|纪检|违纪|违规|"
@@ -67,7 +71,7 @@ class Scores:
 
 
 def load() -> tuple[dict[str, tuple[str, bool]], dict[str, str], float] | None:
-    """(gold by id, text by id, weight of a sampled message) or None without the data."""
+    """(gold by id, text by id, weight of a message outside the net) or None without the data."""
     if not EVAL_MESSAGES.exists() or not GOLD.exists():
         return None
     msgs = [json.loads(x) for x in EVAL_MESSAGES.read_text("utf-8").splitlines() if x.strip()]
@@ -75,21 +79,28 @@ def load() -> tuple[dict[str, tuple[str, bool]], dict[str, str], float] | None:
     outside = sum(1 for m in msgs if not NET.search((m.get("title") or "") + (m.get("text") or "")))
     with GOLD.open(encoding="utf-8") as f:
         gold = {r["id"]: (r["stratum"], r["discipline"] == "1") for r in csv.DictReader(f)}
-    return gold, texts, outside / SAMPLE_SIZE
+    return gold, texts, outside_weight(gold, outside)
+
+
+def outside_weight(gold: dict[str, tuple[str, bool]], outside: int) -> float:
+    """How many of the ``outside`` messages the net misses one labelled such message stands
+    for: 1.0 once all of them are labelled, ``outside / 250`` with the random sample alone."""
+    labelled = sum(1 for stratum, _ in gold.values() if stratum in OUTSIDE_STRATA)
+    return outside / labelled if labelled else 0.0
 
 
 def score(flag: Callable[[str], bool], which: str = "held_out") -> Scores | None:
     data = load()
     if data is None:
         return None
-    gold, texts, sample_weight = data
+    gold, texts, weight = data
     tp = fp = fn = 0.0
     positives = 0
     errors: list[tuple[str, str]] = []
     for mid, (stratum, truth) in sorted(gold.items()):
         if which != "all" and half(mid) != which:
             continue
-        w = sample_weight if stratum == "sample" else 1.0
+        w = weight if stratum in OUTSIDE_STRATA else 1.0
         said = flag(texts[mid])
         positives += truth
         if said and truth:

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bench.discipline_eval import SYNTHETIC, synthetic_scores
+from bench.discipline_eval import SYNTHETIC, outside_weight, synthetic_scores
 
 
 def test_synthetic_letters_are_well_formed() -> None:
@@ -28,3 +28,11 @@ def test_synthetic_scores_by_split_and_topic() -> None:
     assert r == 1.0 and n == 360 and p == pytest.approx(360 / 900)
     never = synthetic_scores(lambda _t: False)
     assert never["check"][:2] == (0.0, 0.0)
+
+
+def test_a_message_outside_the_net_stands_for_the_unlabelled_ones_until_all_are_labelled() -> None:
+    gold = {"a": ("net", True), "b": ("sample", False), "c": ("sample", True)}
+    assert outside_weight(gold, 10) == 5.0
+    gold |= {f"x{i}": ("census", False) for i in range(8)}
+    assert outside_weight(gold, 10) == 1.0
+    assert outside_weight({"a": ("net", True)}, 10) == 0.0

@@ -23,6 +23,8 @@ def _read_jsonl(path: str) -> list[dict[str, Any]]:
 
 
 def register(main: click.Group) -> None:
+    from intake.services.triage_models import CORRECTION_KINDS
+
     @main.group("triage")
     def triage_group() -> None:
         """智能分拣 — triage: classify, evaluate, train, manage models."""
@@ -134,11 +136,14 @@ def register(main: click.Group) -> None:
             click.echo(f"  {label}: " + "、".join(f"{k}({w:+.2f})" for k, w in model.top_keywords(label, top)))
 
     @triage_group.command("export-corrections")
-    def export_corrections() -> None:
-        """Dispatchers' corrections as labelled JSON lines, for training."""
+    @click.option("--kind", type=click.Choice(CORRECTION_KINDS),
+                  help="Only one kind of decision (one label set, ready for `train`).")
+    def export_corrections(kind: str | None) -> None:
+        """People's decisions on triage (places corrected, leads escalated or not) as labelled
+        JSON lines, for training."""
         from intake.db import unit_of_work
         from intake.services.triage_models import corrections
 
         with unit_of_work() as session:
-            for row in corrections(session):
+            for row in corrections(session, kind):
                 click.echo(json.dumps(row, ensure_ascii=False))

@@ -66,14 +66,61 @@ def rollback_model(session: Session) -> str | None:
     return previous or None
 
 
-def corrections(session: Session) -> Iterator[dict[str, Any]]:
-    """Dispatchers' location corrections as labelled examples: {"text", "label"}."""
+CORRECTION_KINDS = ("county", "discipline")
+
+
+def corrections(session: Session, kind: str | None = None) -> Iterator[dict[str, Any]]:
+    """People's decisions on what triage decided, as labelled examples, oldest first:
+    ``{"text", "label", "kind", "reference"}``.
+
+    - ``county``: a dispatcher corrected the place; the label is the county code.
+    - ``discipline``: a person's judgement whether a ticket is a lead: escalating it to
+      discipline officers (``discipline``: above all the leads the flag missed), or sending
+      on without escalating a ticket that triage held back for a person because it found a
+      corruption-type issue but no accusation (``not_discipline``). Leads that triage opened
+      itself are its own decision, not a person's, and are left out; a ticket sent on and
+      escalated later counts once, as a lead.
+    """
+    if kind is not None and kind not in CORRECTION_KINDS:
+        raise ValidationFailed(f"未知的更正类型：{kind}。", "correction_kind")
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if kind in (None, "county"):
+        q = (
+            sa.select(TicketEvent.id, Ticket.reference, Ticket.text, TicketEvent.data)
+            .join(Ticket, TicketEvent.ticket_id == Ticket.id)
+            .where(TicketEvent.kind == "location_corrected")
+        )
+        rows += [(eid, {"text": text, "label": data["to"], "kind": "county", "reference": ref})
+                 for eid, ref, text, data in session.execute(q) if data.get("to")]
+    if kind in (None, "discipline"):
+        rows += _discipline_corrections(session)
+    for _eid, row in sorted(rows, key=lambda r: r[0]):
+        yield row
+
+
+def _discipline_corrections(session: Session) -> list[tuple[int, dict[str, Any]]]:
+    from triage.route import CORRUPTION_ISSUES
+
+    escalated = set(session.scalars(sa.select(TicketEvent.ticket_id).where(TicketEvent.kind == "escalated")))
     q = (
-        sa.select(Ticket.text, TicketEvent.data)
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(TicketEvent.kind == "location_corrected")
+        sa.select(TicketEvent.id, TicketEvent.kind, Ticket.id, Ticket.reference, Ticket.text, Ticket.triage)
+        .join(Ticket, TicketEvent.ticket_id == Ticket.id)
+        .where(TicketEvent.actor_user_id.is_not(None),
+               TicketEvent.kind.in_(("escalated", "dispatched", "forwarded")))
         .order_by(TicketEvent.id)
     )
-    for text, data in session.execute(q):
-        if data.get("to"):
-            yield {"text": text, "label": data["to"], "kind": "county"}
+    out: list[tuple[int, dict[str, Any]]] = []
+    seen: set[int] = set()
+    for eid, event, ticket_id, ref, text, triage in session.execute(q):
+        if ticket_id in seen:
+            continue
+        if event == "escalated":
+            label = "discipline"
+        elif (ticket_id not in escalated and not (triage or {}).get("discipline")
+              and CORRUPTION_ISSUES.intersection((triage or {}).get("issues") or ())):
+            label = "not_discipline"
+        else:
+            continue
+        seen.add(ticket_id)
+        out.append((eid, {"text": text, "label": label, "kind": "discipline", "reference": ref}))
+    return out

@@ -3,6 +3,7 @@ then escalated, dispatched automatically when confident, or left for the dispatc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,3 +111,49 @@ def test_text_contradicting_the_form_goes_to_the_dispatcher(auto_app: Flask) -> 
     t = _file("福州市鼓楼区东街街道低保评议不公开", county_code="350524")
     assert t.triage is not None and t.triage["location_conflict"] is True
     assert t.status == Status.RECEIVED
+
+
+def test_peoples_decisions_on_triage_become_labelled_examples_for_training(
+    auto_app: Flask, tmp_path: Path
+) -> None:
+    from intake.cli import main
+    from intake.services import tickets as svc
+    from tests.intake.helpers import actor, civil
+
+    dispatcher = actor("dispatcher")
+    # Held back for a person (corruption-type, no accusation found), each decided by one:
+    not_a_lead = _file("泉州市安溪县城厢镇某村的低保金被截留了，请尽快处理")
+    svc.dispatch_ticket(db.session, dispatcher, not_a_lead, civil("350524"))
+    missed = _file("泉州市安溪县龙门镇有人虚报冒领特困供养金，请核查")
+    svc.escalate_to_discipline(db.session, dispatcher, missed, "村主任为亲属虚报冒领")
+    sent_then_escalated = _file("泉州市安溪县蓬莱镇的临时救助款被克扣了一半")
+    svc.dispatch_ticket(db.session, dispatcher, sent_then_escalated, civil("350524"))
+    svc.escalate_to_discipline(db.session, actor("handler-350524"), sent_then_escalated, "核实发现系站长克扣")
+    # Triage's own decisions, which no person corrected, are not examples:
+    _file("安溪县城厢镇某村党支部书记贪污低保金，把困难户的补助据为己有")  # a lead triage opened
+    _file("泉州市安溪县城厢镇低保金已经三个月没有发放，请尽快处理")  # dispatched by triage
+    unplaced = _file("我想咨询一下低保申请需要哪些材料")
+    svc.set_location(db.session, dispatcher, unplaced, "350524")
+    db.session.commit()
+    expected = [(not_a_lead.reference, "not_discipline"), (missed.reference, "discipline"),
+                (sent_then_escalated.reference, "discipline")]
+    first_text = not_a_lead.text
+
+    runner = auto_app.test_cli_runner()
+    out = runner.invoke(main, ["triage", "export-corrections", "--kind", "discipline"])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(x) for x in out.output.splitlines()]
+    assert [(r["reference"], r["label"]) for r in rows] == expected
+    assert rows[0]["text"] == first_text and {r["kind"] for r in rows} == {"discipline"}
+    every = runner.invoke(main, ["triage", "export-corrections"])
+    assert [json.loads(x)["kind"] for x in every.output.splitlines()] == [
+        "discipline", "discipline", "discipline", "county"]
+    assert json.loads(every.output.splitlines()[-1])["label"] == "350524"
+
+    # The exported lines are what `train` reads: a discipline model of the people's labels.
+    labelled, model = tmp_path / "discipline.jsonl", tmp_path / "discipline-model.json"
+    labelled.write_text(out.output, encoding="utf-8")
+    trained = runner.invoke(main, ["triage", "train", "--input", str(labelled), "--model", str(model)])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(model.read_text("utf-8"))["labels"] == ["discipline", "not_discipline"]
+    assert runner.invoke(main, ["triage", "export-corrections", "--kind", "domain"]).exit_code == 2

@@ -2,8 +2,8 @@
 money or power for private gain (DESIGN §4, Flags).
 
 A lead needs an *act* (贪污, 收了…红包, 补课…每月400元) and a *public actor* that commits it: a
-person (村主任, 班主任, 民警) or a public body (镇政府, 中心小学), found by clause, not by a bare
-token window:
+person (村主任, 班主任, 民警, and a named body's staff: 城管局职工, 环保局的人) or a public body
+(镇政府, 中心小学), found by clause, not by a bare token window:
 
 - the actor stands in the act's clause, or in an earlier clause of its sentence (a Chinese
   topic chain leaves out the subject it carries: 村主任以各种借口推脱，把补偿款私分了), or right
@@ -11,12 +11,17 @@ token window:
 - a sentence that names no actor at all refers back to the last specific one a few sentences
   before (村干部说有补贴……补贴已被装入某些人的腰包), or to the topic of its own long
   sentence when no other party came between; a pronoun subject (后来他…) stands for the last
-  official named; an act in the title is told by the official of the sentences after it;
-- a gift goes to the official after 给 or 向 (老板给局长送了五万元, 都给他送红包): the private
-  giver does not clear him, nor does a party that a preposition or a verb of taking makes
-  an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
+  official named, and so does a pronoun agent after 被 (扣下的车被他自己开回家); an act in the
+  title is told by the official of the sentences after it;
+- a gift goes to the official or the body after 给 or 向 (老板给局长送了五万元, 都给他送红包,
+  老板每年给环保局送钱): the private giver does not clear him, nor does a party that a
+  preposition or a verb of taking makes an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
+- a backer (砖厂有镇领导做后台, 赌场的保护伞是派出所所长, 包庇开发商) is looked for in the act's
+  clause only, and the private party it shields does not clear it; 给我们老百姓撑腰 is a wish;
 - a private party in the actor's place is the subject instead (培训机构炒作老师补课收费), unless
-  joined to the official (老板伙同村干部);
+  joined to the official (老板伙同村干部); an official someone only claims to be (自称是住建局
+  的人, 冒充民警) is no one, there and everywhere else in the message, and the one the writer
+  says he is (我是一名退休教师) is not accused;
 - a question, a wish, a rule, a rumour or a denial (是否…？, 希望不要, 杜绝, 听说, 我没说他贪污)
   and a negation right before (没有贪污) cancel the act; so does a question word inside a
   pair (进了谁的口袋);
@@ -24,7 +29,10 @@ token window:
   in the same sentence, before or after (承包了工程, 公益岗位…有三个是村支书的亲戚), or whose
   business is shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too.
 
-Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum.
+Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum. A pair
+may want a specific actor (为了利益: 卫生局 or 村主任, not 医院 or 政府, whose revenue is a price
+complaint), or be cancelled by a word anywhere in its sentence (她的辅导班是免费的). Words
+that hold an act but are plain (工作关系, 户口关系) are kept whole by jieba.
 
 ``triage.classify`` collects the hits in its one pass over the tokens; this module owns the
 words (``[actors]`` and ``[discipline]`` in ``data/lexicon.toml``) and the decision. Every
@@ -41,6 +49,9 @@ from typing import Any
 # Act strengths: who may commit the act.
 #   implicit  the act names its official actor itself (串标 in a public tender)
 #   strong    a person or a public body (贪污, 截留, 收了…红包)
+#   backer    a person or a public body that backs a private party (砖厂有镇领导做后台, 赌场
+#             的保护伞是派出所所长): the party it shields is no subject that clears it, and
+#             only the act's clause is searched (深挖保护伞 names no one)
 #   person    only a person: a body that takes land or a teacher's classes is a policy matter,
 #             a cadre who takes land for himself is not (侵占, 有偿补课)
 #   village   only a village cadre or committee: they hold collective money themselves, so
@@ -49,7 +60,7 @@ from typing import Any
 #             an official who bends the rules over 低保 or 特困 favours someone (滥用职权,
 #             违规审批), elsewhere the same words are a conduct complaint without private gain
 #   weak      a person in the act's own clause (索要, 收钱 are everyday words)
-STRENGTHS = ("implicit", "strong", "person", "village", "civil", "weak")
+STRENGTHS = ("implicit", "strong", "backer", "person", "village", "civil", "weak")
 SCOPE_CLAUSES = 2  # an actor up to two clauses before the act, in its sentence…
 SCOPE_TOKENS = 30  # …but at most this many tokens away
 AFTER_ACT = 4  # an actor after its act stands right by it (贪污的村干部)
@@ -83,8 +94,9 @@ _OBJECT_BEFORE = frozenset({
 })
 # Before an official these make him the one who receives (老板给局长送了五万元, 向他行贿).
 _TO = frozenset({"给", "向", "对", "替", "帮"})
-# A pronoun subject stands for the last official named (村会计…他去信用社取了钱，每家扣五十块).
-_PRONOUN = frozenset({"他", "她", "他们", "她们"})
+# A pronoun subject stands for the last official named (村会计…他去信用社取了钱，每家扣五十块),
+# and so does a pronoun agent after 被 (扣下的车被他自己开回家).
+_PRONOUN = frozenset({"他", "她", "他们", "她们", "他自己", "她自己"})
 # Inside a pair these leave the doer unknown (钱进了谁的口袋, 落入了哪些人的腰包).
 _UNKNOWN = frozenset({"谁", "哪些", "哪个", "哪些人", "什么人"})
 # Before a pronoun these leave it the subject of its clause (后来他…, 结果他们…).
@@ -94,6 +106,17 @@ _LEAD_IN = frozenset({
 })
 # A pronoun that jieba joins to its preposition: the one a gift goes to (给他, 向他).
 _PRONOUN_TO = frozenset({"给他", "给她", "向他", "向她", "交给他", "塞给他"})
+# Before a backing act these make the backed party the petitioner or the public (希望政府给
+# 我们撑腰, 为老百姓撑腰): a wish, not a shield.
+_BACKED_PUBLIC = frozenset({"我", "我们", "咱们", "老百姓", "百姓", "群众", "人民", "人民群众"})
+# After a public body these name one of its staff (城管局|职工, 卫生院|员工, 环保局|的|人): a
+# person.
+_STAFF = frozenset({"职工", "员工", "职员", "在编人员", "正式职工"})
+_STAFF_OF = frozenset({"人", "人员", "职工", "员工"})
+# Before an official, in his clause, these make him the writer (我是村会计, 作为一名教师).
+_WRITER = frozenset({"我是", "本人是", "我们是", "我作为"})
+# Before an official these make him a pretender (自称是县住建局的人, 冒充民警): a scam.
+_PRETEND = frozenset({"自称", "冒充", "假冒", "假扮", "冒称", "谎称", "自称是", "假装"})
 # An amount of money as the other half of a pair (扣了五十块, 给他三千块钱): digits and
 # Chinese numerals, then a unit; bare digits only with the unit as the next token.
 AMOUNT = "<amount>"
@@ -121,6 +144,8 @@ class Pair:
     then: frozenset[str]
     anchor_first: bool  # the rarer half, looked up; the other half is looked for around it
     amount: bool = False  # the other half may be an amount of money (扣了|五十块)
+    specific: bool = False  # a vague actor (政府, 医院, 领导) does not commit it
+    unless: frozenset[str] = frozenset()  # words in its sentence that cancel it (免费, 义务)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +169,7 @@ class DisciplineLexicon:
     shield: frozenset[str]
     pairs: tuple[Pair, ...]
     general: frozenset[str]
+    plain: frozenset[str]  # words jieba keeps whole so that an act inside is not read
     giving: frozenset[str]
     speculation: frozenset[str]
     denial: frozenset[str]  # speculation words jieba must keep whole (没有说, 不存在)
@@ -166,6 +192,8 @@ class DisciplineLexicon:
                 then=frozenset(p["then"]) - {AMOUNT},
                 anchor_first=str(p.get("anchor", "first")) == "first",
                 amount=AMOUNT in p["first"] or AMOUNT in p["then"],
+                specific=bool(p.get("specific", False)),
+                unless=frozenset(p.get("unless", ())),
             )
             for name, p in disc.get("pairs", {}).items()
         )
@@ -190,6 +218,7 @@ class DisciplineLexicon:
             shield=frozenset(disc.get("shield", ())),
             pairs=pairs,
             general=frozenset(disc["general"]),
+            plain=frozenset(disc.get("plain", ())),
             giving=frozenset(disc.get("giving", ())),
             speculation=frozenset(ctx.get("speculation", ())) | frozenset(ctx.get("denial", ())),
             denial=frozenset(ctx.get("denial", ())),
@@ -203,7 +232,8 @@ class DisciplineLexicon:
         split other words), nor do the everyday words that only join or negate."""
         for group in (self.officials, self.institutions, self.village, self.private,
                       self.relative, *self.acts.values(), self.favour, self.shield,
-                      self.general, self.denial, *(p.first | p.then for p in self.pairs)):
+                      self.general, self.plain, self.denial,
+                      *(p.first | p.then for p in self.pairs)):
             yield from (w for w in group if len(w) > 1)
 
     def entries(self) -> Iterator[tuple[str, str, str]]:
@@ -272,6 +302,7 @@ class _Act:
     strength: str
     words: tuple[str, ...]  # the word, or the two words of a pair
     label: str  # the pair's label, or "" for a single word
+    specific: bool = False  # the pair wants a specific actor, not a vague one
 
 
 class Discipline:
@@ -286,6 +317,22 @@ class Discipline:
         return any(t in lex.salutation_before for t in tokens[max(0, i - 3): i]) or any(
             t in lex.salutation_after for t in tokens[i + 1: i + 3]
         )
+
+    @staticmethod
+    def writer(tokens: Sequence[str], i: int) -> bool:
+        """我是一名退休教师, 本人是村会计: the official is the one who writes, not the accused."""
+        for j in range(i - 1, max(-1, i - 5), -1):
+            t = tokens[j]
+            if t in CLAUSE_END or t in SENTENCE_END:
+                return False
+            if t in _WRITER or t == "作为" or (t == "是" and j > 0 and tokens[j - 1] in _SELF):
+                return True
+        return False
+
+    @staticmethod
+    def pretended(tokens: Sequence[str], i: int) -> bool:
+        """自称是县住建局的人, 冒充民警: no official at all, a swindler."""
+        return any(t in _PRETEND for t in tokens[max(0, i - 4): i])
 
     @staticmethod
     def code_artifact(tokens: Sequence[str], i: int) -> bool:
@@ -364,15 +411,38 @@ class Discipline:
         # 培训学校…不说还真不知道是学校: with a private school named, that 学校 is the private
         # one; with a hotel's car park named, its 工作人员 are the hotel's.
         generic = self.lex.generic_institution if ev.private_body else frozenset()
+        # 自称是县住建局的人: that 住建局 is a swindler's cover everywhere in the message.
+        fake = {o[3] for o in (*ev.officials, *ev.institutions) if self.pretended(tokens, o[0])}
+        if fake:
+            generic = generic | fake
         ev.officials = [o for o in ev.officials
                         if o[2] in near and o[3] not in generic and not self.addressee(tokens, o[0])
                         and not self.code_artifact(tokens, o[0])
+                        and not self.writer(tokens, o[0])
                         and not (tokens[o[0] - 1: o[0]] == ["的"] and o[0] > 1
                                  and tokens[o[0] - 2] in private)]  # 民营医院的医生
         ev.institutions = [o for o in ev.institutions
                            if o[2] in near and o[3] not in generic
                            and not self.addressee(tokens, o[0])]
+        # 城管局职工杨某: a specific body's staff member is an official too.
+        vague = self.lex.vague
+        staff = [(k, ev.clause_of(k), s, "".join(tokens[j: k + 1]))
+                 for j, _c, s, w in ev.institutions if w not in vague
+                 for k in (self._staff_of(tokens, j),) if k]
+        if staff:
+            ev.officials = sorted(ev.officials + staff)
         ev.private = [p for p in ev.private if self.subject_position(tokens, p[0])]
+
+    @staticmethod
+    def _staff_of(tokens: Sequence[str], j: int) -> int:
+        """The position of the staff word after the body at ``j`` (城管局|职工, 环保局|的|人),
+        or 0."""
+        nxt = tokens[j + 1: j + 3]
+        if nxt[:1] and nxt[0] in _STAFF:
+            return j + 1
+        if len(nxt) == 2 and nxt[0] == "的" and nxt[1] in _STAFF_OF:
+            return j + 2
+        return 0
 
     # ------------------------------------------------------------------ acts
 
@@ -398,10 +468,20 @@ class Discipline:
             if (k, b) in seen or any(t in _UNKNOWN for t in tokens[a + 1: b]):
                 continue  # 进了谁的口袋: whoever it is, no one is accused
             seen.add((k, b))
+            if pair.unless and self._sentence_has(ev, hit[2], pair.unless):
+                continue  # 他的辅导班是免费的: no fee, no gain
             first, then = (tokens[i], tokens[j]) if is_first else (tokens[j], tokens[i])
             at = (b, ev.clause_of(b), hit[2], f"{tokens[a]}…{tokens[b]}")
-            found.append(_Act(at, pair.strength, (first, then), pair.label))
+            found.append(_Act(at, pair.strength, (first, then), pair.label, pair.specific))
         return found
+
+    @staticmethod
+    def _sentence_has(ev: Evidence, s: int, words: frozenset[str]) -> bool:
+        """One of ``words`` stands in sentence ``s``."""
+        ends = ev.sentence_ends
+        lo = ends[s - 1] + 1 if 0 < s <= len(ends) else 0
+        hi = ends[s] if s < len(ends) else len(ev.tokens)
+        return any(t in words for t in ev.tokens[lo:hi])
 
     @staticmethod
     def _partner(
@@ -457,27 +537,33 @@ class Discipline:
         officials = ev.officials + self._titled(ev, i - SCOPE_TOKENS, i + AFTER_ACT + 1)
         if strength == "village":
             publics = [o for o in officials if o[3] in lex.village]
-        elif strength in ("strong", "civil") and not pension_case:
+        elif strength in ("strong", "civil", "backer") and not pension_case:
             # (a body and a pension fund: a policy dispute)
             publics = officials + ev.institutions
         else:
             publics = officials
-        clauses = 0 if strength == "weak" else SCOPE_CLAUSES
+        tokens = ev.tokens
+        giving = any(w in lex.giving for w in act.words)
+        if giving and strength in ("weak", "person"):  # 老板每年给环保局送钱: a body takes it
+            publics = publics + [o for o in ev.institutions if self._receives(tokens, o[0])]
+        if strength == "backer" and any(t in _BACKED_PUBLIC for t in tokens[max(0, i - 3): i]):
+            return None, False  # 希望政府给我们撑腰
+        if act.specific:  # 医院为了利益多做检查: a body's revenue, not anyone's gain
+            publics = [o for o in publics if o[3] not in lex.vague]
+        clauses = 0 if strength in ("weak", "backer") else SCOPE_CLAUSES
         by = self._passive(ev.tokens, i)
         vague = lex.vague
         candidates = [o for o in publics if o[0] > by and self._in_scope(
             hit, o, 0 if o[3] in vague else clauses)]
-        tokens = ev.tokens
-        giving = any(w in lex.giving for w in act.words)
-        if not candidates:
-            pronoun = self._pronoun(hit, ev, clauses, giving)
+        if not candidates:  # (他有后台: the one backed, not the backer)
+            pronoun = None if strength == "backer" else self._pronoun(hit, ev, clauses, giving)
             if pronoun is not None and not any(
                     pronoun[0] < p[0] < i for p in ev.private if p[3] not in lex.private_person):
                 actor, blocked = self._antecedent(pronoun, [
                     o for o in officials if o[3] not in lex.vague], ev, same_sentence=True)
                 if actor is not None or blocked:
                     return actor, blocked
-            if strength in ("weak", "person") or any(
+            if strength in ("weak", "person", "backer") or any(
                     self._in_scope(hit, o, clauses)
                     for o in officials + ev.institutions + ev.private):
                 return None, False  # the subject is there but may not commit this act
@@ -486,6 +572,8 @@ class Discipline:
         actor = max(before) if before else min(candidates)
         if giving and self._receives(tokens, actor[0]):
             return actor, False  # 老板给局长送了五万元: the giver is private, the taker is not
+        if strength == "backer":
+            return actor, False  # 砖厂有镇领导做后台: the private party is the one shielded
         # A private party not joined to the official is the subject when it stands between
         # the official and the act, before the official in the act's clause (培训机构炒作老师
         # 补课收费), or before the act when the official comes after it; not when a
@@ -528,8 +616,9 @@ class Discipline:
                 break
             if giving and self._receives(tokens, j):
                 return (j, cj, s, t)
-            if (j == 0 or tokens[j - 1] in CLAUSE_END or tokens[j - 1] in SENTENCE_END
-                    or tokens[j - 1] in _LEAD_IN) and tokens[j + 1: j + 2] != ["的"]:
+            lead = tokens[j - 1] if j else "。"
+            if (lead in CLAUSE_END or lead in SENTENCE_END or lead in _LEAD_IN or lead == "被"
+                    ) and tokens[j + 1: j + 2] != ["的"]:
                 return (j, cj, s, t)
         return None
 

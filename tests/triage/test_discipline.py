@@ -76,6 +76,36 @@ from triage.tokenize import _keep_base_freq
         ("村支书挨家挨户说投他的票就给报低保，这是用低保拉选票。", "dibao for votes"),
         # a title names the act, the body the actor
         ("危房改造补助要交好处费。村主任杨某说不交就不给名额。", "the actor after the title"),
+        # teachers and doctors who steer pupils or patients to their own class or a shop
+        ("初二的英语老师让全班同学报她的辅导班，每学期一千二。", "the teacher's own class"),
+        ("物理老师在校外开了一个补习班，课上的难题都留到那里讲。", "a class the teacher opened"),
+        ("语文老师多次动员家长给孩子报校外的补习班。", "pupils pushed into a class"),
+        ("班主任要求学生到她指定的书店买练习册。", "a designated bookshop"),
+        ("卫生院的医生让病人去指定的药房买药。", "a designated pharmacy"),
+        # officials in league with a supplier or a firm
+        ("县中医院的药房主任和医药公司串通，药价比外面贵一倍。", "collusion with a supplier"),
+        ("派出所民警与赌场老板串通，每次检查都提前通风报信。", "collusion with a gambling den"),
+        # backers and shields of a business
+        ("那家洗沙场有镇领导做后台，举报了好几次都没人查。", "an official as the backer"),
+        ("这家歌厅的后台就是公安分局的副局长。", "the backer named after the act"),
+        ("采石场老板仗着有村支书撑腰，把村里的山林都占了。", "the backed owner does not clear"),
+        ("国土所所长一直包庇那个非法采砂的老板。", "a business shielded"),
+        ("砂场老板逢年过节都给镇派出所送礼。", "gifts to a public body"),
+        ("环保局的人收了化工厂老板的钱，对偷排睁一只眼闭一只眼。", "a bureau's people take cash"),
+        ("市场管理所的工作人员经常在摊位上白吃白拿。", "eating and taking without paying"),
+        # seized goods kept
+        ("城管队员把没收的水果带回家了。", "confiscated goods taken home"),
+        ("镇派出所的民警把我的电动车扣了，后来被他自己开回家了。", "a pronoun agent after 被"),
+        # posts through connections
+        ("今年中心小学招的代课老师都是靠关系进去的。", "hired through connections"),
+        ("教师进城考试不公开，有关系的都调进城了。", "transfers through connections"),
+        ("县医院这次招的护士全是领导的关系户。", "the hired are connections"),
+        ("这次招聘笔试第一的没录取，录取的是局长的外甥女。", "a post for an official's niece"),
+        # power used for gain, receipts for less, a body's staff
+        ("县林业局为了个人利益，违规给木材加工厂批了采伐指标。", "a bureau acting for gain"),
+        ("交了九百元的卫生费，村会计只给我开了六百元的收据。", "a receipt for less"),
+        ("镇司法所罚了我一千五，罚款单上少写了五百。", "a fine's ticket for less"),
+        ("县城管局职工张某把小区的公共绿地围起来，占为己有。", "a bureau's employee"),
     ],
 )
 def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
@@ -121,6 +151,29 @@ def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
         ("我给村主任送了一面锦旗，感谢他帮我们修路。", "a banner of thanks is no gift"),
         ("县里只发了一千元临时救助，太少了。", "a small payment is a policy complaint"),
         ("我把补助款存到个人账户里了。", "the writer's own account"),
+        # classes, shops and agencies that are no teacher's business
+        ("学校开设了免费的课后托管班，家长自愿报名。", "a school's own classes"),
+        ("数学老师说她的辅导班是免费的，想来的都可以来。", "a free class"),
+        ("我是一名退休教师，自己开了一个补习班。", "the writer is the teacher"),
+        ("教育局要求在职教师不得推荐学生参加校外培训机构。", "a rule"),
+        # collusion and backing without an official for gain
+        ("物业公司与开发商勾结，侵占业主的车位。", "private parties collude"),
+        ("社保局和交警队串通一气，推诿我的工伤认定。", "two bodies, no private partner"),
+        ("工作人员说后台显示补贴已经发放了。", "a computer's back end"),
+        ("工作人员推荐我们找第三方鉴定机构。", "a bare agency is any body"),
+        ("希望政府给我们老百姓撑腰。", "a wish for backing"),
+        ("扫黑除恶要深挖黑恶势力背后的保护伞。", "a slogan names no one"),
+        ("有人冒充民警向老人索要保证金。", "an impostor is no official"),
+        # seizures, posts and fees by the rules
+        ("交警大队依法拍卖了逾期无人认领的扣押车辆。", "a lawful auction"),
+        ("派出所扣押了我的摩托车，到现在还没还。", "kept, not taken"),
+        ("交警扣了我的电动车，我只好骑着共享单车上班。", "the owner rides another"),
+        ("城管没收了我的三轮车，交了罚款才拿回来。", "the owner gets it back"),
+        ("张老师因为工作关系调到了县城小学。", "a transfer for work"),
+        ("我们家没有关系，孩子进不了城区的学校。", "no connections, no one accused"),
+        ("是不是有关系的老师才能调进城？", "a question"),
+        ("医院为了利益让病人做了很多不必要的检查。", "a hospital's revenue, a price complaint"),
+        ("我交了三百元，村会计开了三百元的收据。", "a receipt for the full sum"),
     ],
 )
 def test_does_not_flag(triager: Triager, text: str, why: str) -> None:
@@ -134,6 +187,8 @@ def test_does_not_flag(triager: Triager, text: str, why: str) -> None:
         ("镇财政所所长私设小金库。", "私设", "所长"),
         ("医生收了红包才安排手术。", "红包", "医生"),
         ("那家砖厂的老板是镇长的小舅子，举报了也不了了之。", "小舅子", "镇长"),
+        ("那家洗沙场有镇领导做后台。", "后台", "镇领导"),
+        ("城管局职工李某把没收的水果带回家了。", "带回家", "城管局职工"),
     ],
 )
 def test_decision_names_the_act_and_the_actor(
@@ -199,7 +254,7 @@ def test_lexicon_rejects_an_unknown_pair_strength() -> None:
 def test_only_words_of_two_characters_or_more_join_the_dictionary() -> None:
     lex = DisciplineLexicon.from_dict(_lexicon_data())
     words = set(lex.words())
-    assert "补课费" in words and "收据" in words
+    assert "补课费" in words and "收据" in words and "工作关系" in words
     assert not [w for w in words if len(w) < 2]
     assert not [w for w, kind, _k in lex.entries() if kind == "pair" and len(w) < 2]
 

@@ -10,9 +10,9 @@
 * A message of a corruption type (贪污, 截留, 虚报冒领, 吃拿卡要, 优亲厚友, 以权谋私) in
   which the rules find no concrete accusation: the dispatcher's queue. The flag misses
   accusations told in ways its rules do not know; sent on without a person reading it, such
-  a message could reach the very unit it accuses. On the hand-labelled real messages this
-  lets 0.61 of the held-out accusations reach a person first instead of 0.35, and holds
-  back about one message in twenty.
+  a message could reach the very unit it accuses. On the hand-labelled real messages (all
+  2,243 labelled) this lets 0.58 of the held-out accusations reach a person first instead
+  of 0.41, and holds back about one message in twenty.
 * Otherwise the county civil-affairs unit.
 
 Pure: a ``TriageResult`` in, a ``RouteDecision`` out.

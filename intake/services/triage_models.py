@@ -71,56 +71,67 @@ CORRECTION_KINDS = ("county", "discipline")
 
 def corrections(session: Session, kind: str | None = None) -> Iterator[dict[str, Any]]:
     """People's decisions on what triage decided, as labelled examples, oldest first:
-    ``{"text", "label", "kind", "reference"}``.
+    ``{"text", "label", "kind", "reference"}``; one per ticket and kind, the last decision.
 
     - ``county``: a dispatcher corrected the place; the label is the county code.
     - ``discipline``: a person's judgement whether a ticket is a lead: escalating it to
-      discipline officers (``discipline``: above all the leads the flag missed), or sending
-      on without escalating a ticket that triage held back for a person because it found a
-      corruption-type issue but no accusation (``not_discipline``). Leads that triage opened
-      itself are its own decision, not a person's, and are left out; a ticket sent on and
-      escalated later counts once, as a lead.
+      discipline officers (``discipline``: above all the leads the flag missed), or
+      dispatching without escalating a ticket that triage had held back for a person as a
+      possible lead: flagged, or of a corruption-type issue with no accusation found
+      (``not_discipline``). Left out: leads triage opened itself (its decision, not a
+      person's), tickets forwarded to another department (not civil affairs says nothing
+      about a lead) and duplicates merged into another ticket (they follow the original).
+      A ticket dispatched and escalated later counts once, as a lead.
     """
     if kind is not None and kind not in CORRECTION_KINDS:
         raise ValidationFailed(f"未知的更正类型：{kind}。", "correction_kind")
-    rows: list[tuple[int, dict[str, Any]]] = []
+    rows: dict[tuple[str, int], tuple[int, dict[str, Any]]] = {}
     if kind in (None, "county"):
         q = (
-            sa.select(TicketEvent.id, Ticket.reference, Ticket.text, TicketEvent.data)
+            sa.select(TicketEvent.id, Ticket.id, Ticket.reference, Ticket.text, TicketEvent.data)
             .join(Ticket, TicketEvent.ticket_id == Ticket.id)
             .where(TicketEvent.kind == "location_corrected")
+            .order_by(TicketEvent.id)
         )
-        rows += [(eid, {"text": text, "label": data["to"], "kind": "county", "reference": ref})
-                 for eid, ref, text, data in session.execute(q) if data.get("to")]
+        for eid, ticket_id, ref, text, data in session.execute(q):
+            if data.get("to"):  # a later correction of the same ticket replaces an earlier one
+                rows[("county", ticket_id)] = (
+                    eid, {"text": text, "label": data["to"], "kind": "county", "reference": ref})
     if kind in (None, "discipline"):
-        rows += _discipline_corrections(session)
-    for _eid, row in sorted(rows, key=lambda r: r[0]):
+        rows.update(_discipline_corrections(session))
+    for _eid, row in sorted(rows.values(), key=lambda r: r[0]):
         yield row
 
 
-def _discipline_corrections(session: Session) -> list[tuple[int, dict[str, Any]]]:
-    from triage.route import CORRUPTION_ISSUES
+def _held_for_a_person(triage: dict[str, Any] | None) -> bool:
+    """Triage sent the ticket to the dispatcher as a possible lead."""
+    from triage.route import CORRUPTION_ISSUES, DISPATCHER
 
+    if not triage or (triage.get("route") or {}).get("target_kind") != DISPATCHER:
+        return False
+    return bool(triage.get("discipline")) or bool(CORRUPTION_ISSUES.intersection(triage.get("issues") or ()))
+
+
+def _discipline_corrections(session: Session) -> dict[tuple[str, int], tuple[int, dict[str, Any]]]:
     escalated = set(session.scalars(sa.select(TicketEvent.ticket_id).where(TicketEvent.kind == "escalated")))
     q = (
-        sa.select(TicketEvent.id, TicketEvent.kind, Ticket.id, Ticket.reference, Ticket.text, Ticket.triage)
+        sa.select(TicketEvent.id, TicketEvent.kind, TicketEvent.at, Ticket.id, Ticket.reference, Ticket.text,
+                  Ticket.triage, Ticket.triaged_at, Ticket.duplicate_of_id)
         .join(Ticket, TicketEvent.ticket_id == Ticket.id)
-        .where(TicketEvent.actor_user_id.is_not(None),
-               TicketEvent.kind.in_(("escalated", "dispatched", "forwarded")))
+        .where(TicketEvent.actor_user_id.is_not(None), TicketEvent.kind.in_(("escalated", "dispatched")))
         .order_by(TicketEvent.id)
     )
-    out: list[tuple[int, dict[str, Any]]] = []
-    seen: set[int] = set()
-    for eid, event, ticket_id, ref, text, triage in session.execute(q):
-        if ticket_id in seen:
+    out: dict[tuple[str, int], tuple[int, dict[str, Any]]] = {}
+    for eid, event, at, ticket_id, ref, text, triage, triaged_at, duplicate_of in session.execute(q):
+        key = ("discipline", ticket_id)
+        if key in out:
             continue
         if event == "escalated":
             label = "discipline"
-        elif (ticket_id not in escalated and not (triage or {}).get("discipline")
-              and CORRUPTION_ISSUES.intersection((triage or {}).get("issues") or ())):
+        elif (ticket_id not in escalated and duplicate_of is None and triaged_at is not None
+              and triaged_at <= at and _held_for_a_person(triage)):
             label = "not_discipline"
         else:
             continue
-        seen.add(ticket_id)
-        out.append((eid, {"text": text, "label": label, "kind": "discipline", "reference": ref}))
+        out[key] = (eid, {"text": text, "label": label, "kind": "discipline", "reference": ref})
     return out

@@ -14,13 +14,24 @@ from flask import Flask
 from intake.db import db
 from intake.models import Channel, Lead, Status, Ticket
 from intake.services.tickets import NewTicket, submit_ticket
-from tests.conftest import sqlite_app
+from tests.conftest import running_app, sqlite_app
 
 
 @pytest.fixture
 def auto_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     with sqlite_app(sqlite_template, tmp_path, auto_dispatch=True) as app:
         yield app
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def auto_app_both(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    if request.param == "sqlite":
+        with sqlite_app(sqlite_template, tmp_path, auto_dispatch=True) as app:
+            yield app
+    else:
+        url = request.getfixturevalue("pg_migrated")
+        with running_app(url, tmp_path, truncate=True, auto_dispatch=True) as app:
+            yield app
 
 
 def _file(text: str, **kw: object) -> Ticket:
@@ -114,8 +125,9 @@ def test_text_contradicting_the_form_goes_to_the_dispatcher(auto_app: Flask) -> 
 
 
 def test_peoples_decisions_on_triage_become_labelled_examples_for_training(
-    auto_app: Flask, tmp_path: Path
+    auto_app_both: Flask, tmp_path: Path
 ) -> None:
+    auto_app = auto_app_both
     from intake.cli import main
     from intake.services import tickets as svc
     from tests.intake.helpers import actor, civil
@@ -132,11 +144,23 @@ def test_peoples_decisions_on_triage_become_labelled_examples_for_training(
     # Triage's own decisions, which no person corrected, are not examples:
     _file("安溪县城厢镇某村党支部书记贪污低保金，把困难户的补助据为己有")  # a lead triage opened
     _file("泉州市安溪县城厢镇低保金已经三个月没有发放，请尽快处理")  # dispatched by triage
+    # A flagged lead triage could not place: a person placed it and judged it no lead.
+    overruled = _file("某村党支部书记贪污低保金，把困难户的补助据为己有")
+    assert overruled.triage is not None and overruled.triage["discipline"] and overruled.status == Status.RECEIVED
+    svc.set_location(db.session, dispatcher, overruled, "350524")
+    svc.dispatch_ticket(db.session, dispatcher, overruled, civil("350524"))
+    # Not a judgement on a lead: forwarded to another department, or merged into another.
+    forwarded = _file("泉州市安溪县金谷镇有人虚报冒领临时救助，请核查")
+    svc.forward_ticket(db.session, dispatcher, forwarded, "安溪县纪委监委", "反映村干部虚报冒领")
+    merged = _file("泉州市安溪县城厢镇某村的低保金被截留了，请尽快处理。")
+    svc.dispatch_ticket(db.session, dispatcher, merged, civil("350524"))
+    svc.link_duplicate(db.session, dispatcher, merged, not_a_lead)
     unplaced = _file("我想咨询一下低保申请需要哪些材料")
-    svc.set_location(db.session, dispatcher, unplaced, "350524")
+    svc.set_location(db.session, dispatcher, unplaced, "350583")
+    svc.set_location(db.session, dispatcher, unplaced, "350524")  # the last decision counts
     db.session.commit()
     expected = [(not_a_lead.reference, "not_discipline"), (missed.reference, "discipline"),
-                (sent_then_escalated.reference, "discipline")]
+                (sent_then_escalated.reference, "discipline"), (overruled.reference, "not_discipline")]
     first_text = not_a_lead.text
 
     runner = auto_app.test_cli_runner()
@@ -146,9 +170,9 @@ def test_peoples_decisions_on_triage_become_labelled_examples_for_training(
     assert [(r["reference"], r["label"]) for r in rows] == expected
     assert rows[0]["text"] == first_text and {r["kind"] for r in rows} == {"discipline"}
     every = runner.invoke(main, ["triage", "export-corrections"])
-    assert [json.loads(x)["kind"] for x in every.output.splitlines()] == [
-        "discipline", "discipline", "discipline", "county"]
-    assert json.loads(every.output.splitlines()[-1])["label"] == "350524"
+    assert [(json.loads(x)["kind"], json.loads(x)["label"]) for x in every.output.splitlines()] == [
+        ("discipline", "not_discipline"), ("discipline", "discipline"), ("discipline", "discipline"),
+        ("county", "350524"), ("discipline", "not_discipline"), ("county", "350524")]
 
     # The exported lines are what `train` reads: a discipline model of the people's labels.
     labelled, model = tmp_path / "discipline.jsonl", tmp_path / "discipline-model.json"

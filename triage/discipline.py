@@ -17,11 +17,18 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   老板每年给环保局送钱): the private giver does not clear him, nor does a party that a
   preposition or a verb of taking makes an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
 - a backer (砖厂有镇领导做后台, 赌场的保护伞是派出所所长, 包庇开发商) is looked for in the act's
-  clause only, and the private party it shields does not clear it; 给我们老百姓撑腰 is a wish;
+  clause only, and the private party it shields does not clear it; 给我们老百姓撑腰 is a wish,
+  撑腰 or 罩着 backs someone only with a business in reach (老板仗着有村支书撑腰), an official
+  before 仗着 is the one backed (村支书仗着有后台), and a backed business that has been caught
+  (撑腰的赌场终于被查了) is news; siding with a firm (纵容企业, 偏袒开发商) or colluding with one
+  (城管与商家串通一气) is a lead only with a gain or a favour in its sentence (从中获利, 通风报信);
+- an official who catches the doer (民警抓获了伙同不法分子盗窃的嫌疑人) is not the actor;
 - a private party in the actor's place is the subject instead (培训机构炒作老师补课收费), unless
-  joined to the official (老板伙同村干部); an official someone only claims to be (自称是住建局
-  的人, 冒充民警) is no one, there and everywhere else in the message, and the one the writer
-  says he is (我是一名退休教师) is not accused;
+  joined to the official (老板伙同村干部); an official someone only claims to be (冒充民警,
+  自称是住建局的人) is no one in that mention and in the title that retells it, though a
+  kinship claimed (自称是镇长的亲戚) or a lie told (谎称镇长同意了) leaves the official a real
+  one; the one the writer says he is, or one of his household (我是一名退休教师, 我爱人是小学老
+  师), is not accused, though the one he comes to report is (我是来举报村主任的, 他作为村支书);
 - a question, a wish, a rule, a rumour or a denial (是否…？, 希望不要, 杜绝, 听说, 我没说他贪污)
   and a negation right before (没有贪污) cancel the act; so does a question word inside a
   pair (进了谁的口袋);
@@ -31,8 +38,11 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
 
 Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum. A pair
 may want a specific actor (为了利益: 卫生局 or 村主任, not 医院 or 政府, whose revenue is a price
-complaint), or be cancelled by a word anywhere in its sentence (她的辅导班是免费的). Words
-that hold an act but are plain (工作关系, 户口关系) are kept whole by jieba.
+complaint), both its words in one clause (关系…调进城), be cancelled by a word in its own
+clause (她的辅导班是免费的, not 学校的免费午餐 a clause away), or need a word in its sentence
+(勾结…从中获利) or a sum in its clause (只给我开了六百元的收据). Each clause or sentence is
+read for those words once at most, so a long text without a full stop costs no more than
+its length. Words that hold an act but are plain (工作关系, 户口关系) are kept whole by jieba.
 
 ``triage.classify`` collects the hits in its one pass over the tokens; this module owns the
 words (``[actors]`` and ``[discipline]`` in ``data/lexicon.toml``) and the decision. Every
@@ -108,18 +118,52 @@ _LEAD_IN = frozenset({
 _PRONOUN_TO = frozenset({"给他", "给她", "向他", "向她", "交给他", "塞给他"})
 # Before a backing act these make the backed party the petitioner or the public (希望政府给
 # 我们撑腰, 为老百姓撑腰): a wish, not a shield.
-_BACKED_PUBLIC = frozenset({"我", "我们", "咱们", "老百姓", "百姓", "群众", "人民", "人民群众"})
+_BACKED_PUBLIC = frozenset({
+    "我", "我们", "咱们", "老百姓", "百姓", "群众", "人民", "人民群众", "村民", "居民", "农民",
+    "困难户", "弱者", "弱势群体",
+})
 # After a public body these name one of its staff (城管局|职工, 卫生院|员工, 环保局|的|人): a
 # person.
 _STAFF = frozenset({"职工", "员工", "职员", "在编人员", "正式职工"})
 _STAFF_OF = frozenset({"人", "人员", "职工", "员工"})
-# Before an official, in his clause, these make him the writer (我是村会计, 作为一名教师).
-_WRITER = frozenset({"我是", "本人是", "我们是", "我作为"})
-# Before an official these make him a pretender (自称是县住建局的人, 冒充民警): a scam.
-_PRETEND = frozenset({"自称", "冒充", "假冒", "假扮", "冒称", "谎称", "自称是", "假装"})
+# Right before an official, or before the fillers below (我是一名退休教师), these make him the
+# writer (我是村会计, 我作为老师); so do 是 and 作为 after the writer or one of his household
+# (我|是, 本人|作为, 我|爱人|是), and 作为 opening a clause whose next one starts with the
+# writer (作为一名教师，我…). A verb first makes the official the one the writer speaks of
+# (我是来举报村主任的, 我们是被村主任骗了), and so does a subject before 作为 (他作为村支书).
+_WRITER = frozenset({"我是", "本人是", "我们是", "我作为", "本人作为"})
+_AS = frozenset({"是", "作为"})
+# Between 我是 or 冒充 and the official: a count, a rank, a place or a body, 的 (一名|退休|教师,
+# 本村|的|村会计, 冒充|派出所|的|民警, 自称是|县|住建局).
+_FILLER = frozenset({
+    "一名", "一个", "一位", "名", "个", "位", "一", "的", "退休", "原", "原来", "前", "老", "现任",
+    "在职", "普通", "本地", "这个", "这里", "个体", "农村", "乡村", "基层", "一线", "代课", "民办",
+    "公办", "特岗", "临时", "正式", "离退休", "曾经",
+})
+_FILLER_END = tuple("村镇乡县市区省校学院局所站府委会办中")
+# Right before an official, or before fillers, these make that mention a pretender's (冒充民警,
+# 自称是县住建局的人): a scam. 自称, 假装 need 是 after them; 谎称 tells a lie, not a disguise
+# (村主任谎称镇长同意了); and an official followed by 的 and a relative is a kinship claimed
+# (自称是镇长的亲戚), the official a real one.
+_PRETEND = frozenset({"冒充", "假冒", "假扮", "冒称", "自称是", "冒充是", "假称是"})
+_CLAIM = frozenset({"自称", "假装", "假称"})
+# Before a backing act, after an official, these make him the one backed (村支书仗着有后台).
+_RELY = frozenset({"仗着", "靠着", "凭着", "依仗", "仗着有", "凭借", "依仗着"})
+# Between an official and an act these make him the one who catches the doer (民警抓获了伙同
+# 不法分子盗窃的嫌疑人, 派出所破获了一个与黑社会勾结的团伙).
+_CATCH = frozenset({
+    "抓获", "破获", "查获", "侦破", "捣毁", "打掉", "端掉", "逮捕", "抓捕", "抓了", "抓住", "查处了",
+    "取缔",
+})
+# After 被 in a backing act's clause these have the backed business caught (撑腰的赌场终于被查
+# 了): news, not a lead.
+_CAUGHT = frozenset({
+    "查", "查处", "查封", "取缔", "端", "端掉", "打掉", "抓", "抓获", "捣毁", "依法查处", "关停",
+})
 # An amount of money as the other half of a pair (扣了五十块, 给他三千块钱): digits and
 # Chinese numerals, then a unit; bare digits only with the unit as the next token.
 AMOUNT = "<amount>"
+GAIN = "<gain>"  # a pair's `needs`: the [discipline] gain words (好处, 从中, 通风报信)
 _NUMERALS = frozenset("0123456789.零一二两三四五六七八九十百千万亿几多余来")
 _UNITS = frozenset("元块")
 _SCALE = frozenset("万千百十")
@@ -145,7 +189,11 @@ class Pair:
     anchor_first: bool  # the rarer half, looked up; the other half is looked for around it
     amount: bool = False  # the other half may be an amount of money (扣了|五十块)
     specific: bool = False  # a vague actor (政府, 医院, 领导) does not commit it
-    unless: frozenset[str] = frozenset()  # words in its sentence that cancel it (免费, 义务)
+    unless: frozenset[str] = frozenset()  # words in its own clause(s) that cancel it (免费)
+    needs: frozenset[str] = frozenset()  # words one of which its sentence must hold (获利)
+    needs_amount: bool = False  # …or an amount of money may stand for them
+    needs_clause: bool = False  # …in the pair's own clause(s), not its whole sentence
+    clause: bool = False  # both words in one clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +224,12 @@ class DisciplineLexicon:
     question: frozenset[str]
     salutation_before: frozenset[str]
     salutation_after: frozenset[str]
+    salutation_next: frozenset[str]  # only right after the official (市长先生, not 镇长的先生)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DisciplineLexicon:
         actors, disc, ctx = data["actors"], data["discipline"], data["context"]
+        gain = frozenset(disc.get("gain", ()))
         pairs = tuple(
             Pair(
                 name=name,
@@ -194,6 +244,11 @@ class DisciplineLexicon:
                 amount=AMOUNT in p["first"] or AMOUNT in p["then"],
                 specific=bool(p.get("specific", False)),
                 unless=frozenset(p.get("unless", ())),
+                needs=(frozenset(p.get("needs", ())) - {AMOUNT, GAIN}) | (
+                    gain if GAIN in p.get("needs", ()) else frozenset()),
+                needs_amount=AMOUNT in p.get("needs", ()),
+                needs_clause=bool(p.get("needs_clause", False)),
+                clause=bool(p.get("clause", False)),
             )
             for name, p in disc.get("pairs", {}).items()
         )
@@ -225,6 +280,7 @@ class DisciplineLexicon:
             question=frozenset(ctx.get("question", ())),
             salutation_before=frozenset(ctx.get("salutation_before", ())),
             salutation_after=frozenset(ctx.get("salutation_after", ())),
+            salutation_next=frozenset(ctx.get("salutation_next", ())),
         )
 
     def words(self) -> Iterator[str]:
@@ -303,6 +359,7 @@ class _Act:
     words: tuple[str, ...]  # the word, or the two words of a pair
     label: str  # the pair's label, or "" for a single word
     specific: bool = False  # the pair wants a specific actor, not a vague one
+    start: int = -1  # a pair's first word (its act stands at the later one)
 
 
 class Discipline:
@@ -316,23 +373,53 @@ class Discipline:
         lex = self.lex
         return any(t in lex.salutation_before for t in tokens[max(0, i - 3): i]) or any(
             t in lex.salutation_after for t in tokens[i + 1: i + 3]
-        )
+        ) or (i + 1 < len(tokens) and tokens[i + 1] in lex.salutation_next)
 
     @staticmethod
-    def writer(tokens: Sequence[str], i: int) -> bool:
-        """我是一名退休教师, 本人是村会计: the official is the one who writes, not the accused."""
+    def _before_fillers(tokens: Sequence[str], i: int) -> int:
+        """The position of the first word before ``i`` that is no filler (一名, 本村, 的, 县),
+        at most four words back, or -1."""
         for j in range(i - 1, max(-1, i - 5), -1):
             t = tokens[j]
-            if t in CLAUSE_END or t in SENTENCE_END:
-                return False
-            if t in _WRITER or t == "作为" or (t == "是" and j > 0 and tokens[j - 1] in _SELF):
-                return True
+            if not (t in _FILLER or t.endswith(_FILLER_END)):
+                return j
+        return -1
+
+    def writer(self, tokens: Sequence[str], i: int) -> bool:
+        """我是一名退休教师, 本人是村会计, 我爱人是小学老师: the official is the one who writes
+        (or one of his household), not the accused; not 我是来举报村主任的, 他作为村支书."""
+        if tokens[i + 1: i + 2] == ["的"]:
+            return False  # 我是镇长的邻居
+        j = self._before_fillers(tokens, i)
+        if j < 0:
+            return False
+        t = tokens[j]
+        if t in _WRITER:
+            return True
+        if t not in _AS:
+            return False
+        who = tokens[j - 1] if j else "。"
+        if who in _SELF or (who in self.lex.relative and j > 1 and tokens[j - 2] in _SELF):
+            return True
+        if t == "作为" and (who in CLAUSE_END or who in SENTENCE_END):
+            # 作为一名教师，我…: the writer opens the next clause
+            for k in range(i + 1, min(len(tokens), i + 8)):
+                if tokens[k] in CLAUSE_END:
+                    return tokens[k + 1: k + 2] != [] and tokens[k + 1] in _SELF
+                if tokens[k] in SENTENCE_END:
+                    return False
         return False
 
-    @staticmethod
-    def pretended(tokens: Sequence[str], i: int) -> bool:
-        """自称是县住建局的人, 冒充民警: no official at all, a swindler."""
-        return any(t in _PRETEND for t in tokens[max(0, i - 4): i])
+    def pretended(self, tokens: Sequence[str], i: int) -> bool:
+        """冒充民警, 自称是县住建局的人: that mention is no official, a swindler's cover."""
+        if tokens[i + 1: i + 2] == ["的"] and tokens[i + 2: i + 3] and (
+                tokens[i + 2] in self.lex.relative):
+            return False  # 自称是镇长的亲戚: the kinship is claimed, the official is real
+        j = self._before_fillers(tokens, i)
+        if j < 0:
+            return False
+        t = tokens[j]
+        return t in _PRETEND or (t == "是" and j > 0 and tokens[j - 1] in _CLAIM)
 
     @staticmethod
     def code_artifact(tokens: Sequence[str], i: int) -> bool:
@@ -411,19 +498,22 @@ class Discipline:
         # 培训学校…不说还真不知道是学校: with a private school named, that 学校 is the private
         # one; with a hotel's car park named, its 工作人员 are the hotel's.
         generic = self.lex.generic_institution if ev.private_body else frozenset()
-        # 自称是县住建局的人: that 住建局 is a swindler's cover everywhere in the message.
-        fake = {o[3] for o in (*ev.officials, *ev.institutions) if self.pretended(tokens, o[0])}
+        # 冒充民警, 自称是县住建局的人: that mention is a swindler's cover, and so is the same
+        # word in the title, which retells the story (住建局的人打电话要钱。…一个自称是县住建
+        # 局的人…); a mention elsewhere may be a real one (村主任谎称…，镇长收了…).
+        fake = {o[0] for o in (*ev.officials, *ev.institutions) if self.pretended(tokens, o[0])}
         if fake:
-            generic = generic | fake
+            told = {tokens[j] for j in fake if ev.sentence_of(j) > 0}
+            fake |= {o[0] for o in (*ev.officials, *ev.institutions) if o[2] == 0 and o[3] in told}
         ev.officials = [o for o in ev.officials
                         if o[2] in near and o[3] not in generic and not self.addressee(tokens, o[0])
                         and not self.code_artifact(tokens, o[0])
-                        and not self.writer(tokens, o[0])
+                        and not self.writer(tokens, o[0]) and o[0] not in fake
                         and not (tokens[o[0] - 1: o[0]] == ["的"] and o[0] > 1
                                  and tokens[o[0] - 2] in private)]  # 民营医院的医生
         ev.institutions = [o for o in ev.institutions
                            if o[2] in near and o[3] not in generic
-                           and not self.addressee(tokens, o[0])]
+                           and not self.addressee(tokens, o[0]) and o[0] not in fake]
         # 城管局职工杨某: a specific body's staff member is an official too.
         vague = self.lex.vague
         staff = [(k, ev.clause_of(k), s, "".join(tokens[j: k + 1]))
@@ -448,10 +538,28 @@ class Discipline:
 
     def _pairs(self, ev: Evidence, negation: frozenset[str]) -> list[_Act]:
         """Pairs around their anchors: the partner may be any word of the pair's other half,
-        within ``gap`` tokens in the same sentence. The act stands at the later word."""
+        within ``gap`` tokens in the same sentence (or clause). The act stands at the later
+        word. A clause or a sentence is read for a pair's ``unless`` or ``needs`` words once
+        at most, however many pairs stand in it (a long text without a full stop)."""
         tokens = ev.tokens
         found: list[_Act] = []
         seen: set[tuple[int, int]] = set()
+        holds: dict[tuple[int, bool, bool, int], bool] = {}  # (pair, needs, sentence, unit)
+
+        def has(k: int, needs: bool, sentence: bool, unit: int) -> bool:
+            key = (k, needs, sentence, unit)
+            got = holds.get(key)
+            if got is None:
+                pair = self.lex.pairs[k]
+                words = pair.needs if needs else pair.unless
+                amount = needs and pair.needs_amount
+                ends = ev.sentence_ends if sentence else ev.clause_ends
+                lo = ends[unit - 1] + 1 if 0 < unit <= len(ends) else 0
+                hi = ends[unit] if unit < len(ends) else len(tokens)
+                got = holds[key] = any(
+                    tokens[j] in words or (amount and is_amount(tokens, j)) for j in range(lo, hi))
+            return got
+
         for k, hit in ev.pair_words:
             pair = self.lex.pairs[k]
             i = hit[0]
@@ -468,20 +576,17 @@ class Discipline:
             if (k, b) in seen or any(t in _UNKNOWN for t in tokens[a + 1: b]):
                 continue  # 进了谁的口袋: whoever it is, no one is accused
             seen.add((k, b))
-            if pair.unless and self._sentence_has(ev, hit[2], pair.unless):
+            clauses = range(ev.clause_of(a), ev.clause_of(b) + 1)
+            if pair.unless and any(has(k, False, False, c) for c in clauses):
                 continue  # 他的辅导班是免费的: no fee, no gain
+            if (pair.needs or pair.needs_amount) and not (
+                    any(has(k, True, False, c) for c in clauses) if pair.needs_clause
+                    else has(k, True, True, hit[2])):
+                continue  # 城管与商家串通一气，不管占道经营: no gain, no favour
             first, then = (tokens[i], tokens[j]) if is_first else (tokens[j], tokens[i])
             at = (b, ev.clause_of(b), hit[2], f"{tokens[a]}…{tokens[b]}")
-            found.append(_Act(at, pair.strength, (first, then), pair.label, pair.specific))
+            found.append(_Act(at, pair.strength, (first, then), pair.label, pair.specific, a))
         return found
-
-    @staticmethod
-    def _sentence_has(ev: Evidence, s: int, words: frozenset[str]) -> bool:
-        """One of ``words`` stands in sentence ``s``."""
-        ends = ev.sentence_ends
-        lo = ends[s - 1] + 1 if 0 < s <= len(ends) else 0
-        hi = ends[s] if s < len(ends) else len(ev.tokens)
-        return any(t in words for t in ev.tokens[lo:hi])
 
     @staticmethod
     def _partner(
@@ -493,7 +598,7 @@ class Discipline:
             j = i + step
             while 0 <= j < len(tokens) and abs(j - i) <= pair.gap:
                 t = tokens[j]
-                if t in SENTENCE_END:
+                if t in SENTENCE_END or (pair.clause and t in CLAUSE_END):
                     break
                 if (t in other or (pair.amount and is_amount(tokens, j))) and not (
                         pair.negatable and j > 0 and tokens[j - 1] in negation):
@@ -546,15 +651,20 @@ class Discipline:
         giving = any(w in lex.giving for w in act.words)
         if giving and strength in ("weak", "person"):  # 老板每年给环保局送钱: a body takes it
             publics = publics + [o for o in ev.institutions if self._receives(tokens, o[0])]
-        if strength == "backer" and any(t in _BACKED_PUBLIC for t in tokens[max(0, i - 3): i]):
-            return None, False  # 希望政府给我们撑腰
+        if strength == "backer" and (any(
+                t in _BACKED_PUBLIC for t in tokens[max(0, i - 3): i]) or any(
+                t in _BACKED_PUBLIC for t in tokens[max(0, act.start - 3): max(0, act.start)])
+                or self._caught(tokens, i)):
+            return None, False  # 希望政府给我们撑腰; 撑腰的赌场终于被查了
         if act.specific:  # 医院为了利益多做检查: a body's revenue, not anyone's gain
             publics = [o for o in publics if o[3] not in lex.vague]
         clauses = 0 if strength in ("weak", "backer") else SCOPE_CLAUSES
         by = self._passive(ev.tokens, i)
         vague = lex.vague
         candidates = [o for o in publics if o[0] > by and self._in_scope(
-            hit, o, 0 if o[3] in vague else clauses)]
+            hit, o, 0 if o[3] in vague else clauses) and not (o[0] < i and any(
+                t in _CATCH or (strength == "backer" and t in _RELY)
+                for t in tokens[o[0] + 1: i]))]  # 民警抓获了伙同…的嫌疑人, 村支书仗着有后台
         if not candidates:  # (他有后台: the one backed, not the backer)
             pronoun = None if strength == "backer" else self._pronoun(hit, ev, clauses, giving)
             if pronoun is not None and not any(
@@ -591,6 +701,18 @@ class Discipline:
             if subject and not self._joined(tokens, *sorted((p[0], actor[0]))):
                 return None, True
         return actor, False
+
+    @staticmethod
+    def _caught(tokens: Sequence[str], i: int) -> bool:
+        """撑腰的赌场终于被查了: a few words after the act, in its clause, the backed party
+        is caught."""
+        for j in range(i + 1, min(len(tokens) - 1, i + AFTER_ACT + 4)):
+            t = tokens[j]
+            if t in CLAUSE_END or t in SENTENCE_END:
+                return False
+            if t == "被" and tokens[j + 1] in _CAUGHT:
+                return True
+        return False
 
     @staticmethod
     def _receives(tokens: Sequence[str], j: int) -> bool:

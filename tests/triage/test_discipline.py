@@ -106,6 +106,34 @@ from triage.tokenize import _keep_base_freq
         ("交了九百元的卫生费，村会计只给我开了六百元的收据。", "a receipt for less"),
         ("镇司法所罚了我一千五，罚款单上少写了五百。", "a fine's ticket for less"),
         ("县城管局职工张某把小区的公共绿地围起来，占为己有。", "a bureau's employee"),
+        # the writer is not the official when a verb comes first (review probes)
+        ("他作为村支书，贪污了低保金五万元。", "作为 after another subject"),
+        ("我是来举报村主任贪污低保金的。", "我是 + a verb: the official is reported"),
+        ("我是想反映村书记贪污的问题。", "我是想反映"),
+        ("本人是想举报镇长收受贿赂。", "本人是想举报"),
+        ("我们是被村主任骗了，他把补偿款私分了。", "我们是被"),
+        ("我是村会计，村主任把补偿款私分了。", "the writer is one official, another is accused"),
+        # a pretender is only the mention after the pretend word
+        ("有人自称是镇长的亲戚，镇长收受了他的贿赂。", "a kinship claimed, the official real"),
+        ("村主任谎称镇长同意了，镇长收了他两万元好处费。", "谎称 is a lie, not a disguise"),
+        ("有人冒充民警骗钱。我去派出所报案，民警收了我两百元才立案。", "a real one after"),
+        # 先生 after 的 is a husband, not a salutation
+        ("镇长的先生收了老板五万元红包。", "the mayor's husband"),
+        ("女村支书的先生拿了村里的工程，钱都进了她家。", "the secretary's husband"),
+        ("市长先生，我们村的村主任贪污了低保金。", "the addressee, another accused"),
+        # a cancelling word in another clause of the sentence does not cancel
+        ("数学老师动员学生报他老婆开的培训班，学校的免费午餐也没人管。", "免费 a clause away"),
+        ("老师推荐学生去指定书店买资料，书店老板是她老公，学校的免费教材却不发。", "免费 elsewhere"),
+        # backing, collusion and siding with a firm, with the business or the gain named
+        ("那家洗沙场有镇领导撑腰，举报了也没人查。", "撑腰 with the business"),
+        ("赌场老板有派出所所长罩着，天天开张。", "罩着 with the business"),
+        ("砖厂老板有镇长做靠山，污染也没人管。", "a patron made"),
+        ("村主任和开发商勾结，从中获利几十万。", "collusion for gain"),
+        ("城管与商家串通一气，收了好处就不管占道经营。", "collusion with a favour paid"),
+        ("环保局长纵容企业排污，因为收了企业的好处。", "siding with a firm for gain"),
+        # the one who catches is not the actor, the one caught is
+        ("民警抓获了贪污低保金的村会计。", "the caught cadre"),
+        ("新来的局长从不为了个人利益办事，但副局长为了个人利益违规审批。", "one denied, one not"),
     ],
 )
 def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
@@ -174,6 +202,37 @@ def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
         ("是不是有关系的老师才能调进城？", "a question"),
         ("医院为了利益让病人做了很多不必要的检查。", "a hospital's revenue, a price complaint"),
         ("我交了三百元，村会计开了三百元的收据。", "a receipt for the full sum"),
+        # backer words that back no business (review probes)
+        ("靠山村村主任带领村民修路，大家都很感激。", "a place name"),
+        ("村委会用塑料布罩着救灾物资，防止被雨淋湿。", "a literal cover"),
+        ("镇卫生院门口的井用铁网罩着，很安全。", "a literal cover"),
+        ("镇政府给村民撑腰，帮我们讨回了工钱。", "praise"),
+        ("派出所撑腰的赌场终于被查了，感谢政府。", "the backed business caught: news"),
+        ("村支书仗着有后台，经常欺压百姓。", "the official is the one backed"),
+        # collusion and siding with a firm without gain or favour
+        ("民警抓获了伙同不法分子盗窃的嫌疑人。", "the police catch the colluder"),
+        ("派出所民警破获了一个与黑社会勾结的团伙。", "the police catch the gang"),
+        ("城管与商家串通一气，不管占道经营。", "inaction, no gain"),
+        ("村主任和开发商勾结，强拆我家房子。", "a land dispute, no private gain"),
+        ("环保局纵容企业排污，多次举报没人管。", "inaction"),
+        ("法院偏袒开发商，我不服判决。", "a disputed ruling"),
+        ("城管护着商家，不管占道。", "inaction"),
+        # shops and classes only recommended or advised
+        ("医生说医院没有这个药，推荐我去外面的药店买。", "a pharmacy recommended"),
+        ("医生推荐我去正规药店买药，别在网上买。", "advice"),
+        ("村主任介绍我去镇上一家商店打工。", "a job found"),
+        ("镇长介绍本地厂家参加招商会。", "firms introduced"),
+        ("班主任建议我们暑假给孩子报个培训班，我觉得没必要。", "advice"),
+        ("老师说孩子数学基础差，建议去辅导机构补一补。", "advice"),
+        ("老师建议孩子多参加课外培训班提高成绩。", "advice"),
+        # a class of the writer's household, a question
+        ("我爱人是小学老师，她开了一个培训班，请问合法吗？", "the writer's wife"),
+        ("老师是否可以在家里开辅导班收费？", "a question (是否可以 kept whole)"),
+        # ties that are no connections, a motive denied, a receipt instead of an invoice
+        ("村干部和群众关系很好，安排工作很顺利。", "good relations"),
+        ("镇政府理顺了各方关系，安排专人负责低保发放。", "relations put in order"),
+        ("新来的局长为人正直，从不为了个人利益。", "从不 denies"),
+        ("学校只给我们开了收据，没有正规发票。", "a receipt instead of an invoice"),
     ],
 )
 def test_does_not_flag(triager: Triager, text: str, why: str) -> None:
@@ -198,6 +257,42 @@ def test_decision_names_the_act_and_the_actor(
     rule = next(x for x in r.rules if x.startswith("discipline:"))
     assert act in rule and actor in rule
     assert act in r.keywords and actor in r.keywords
+
+
+def test_a_lie_leaves_the_official_real_and_accused(triager: Triager) -> None:
+    r = triager.triage("村主任谎称镇长同意了，镇长收了他两万元好处费。")
+    rule = next(x for x in r.rules if x.startswith("discipline:"))
+    assert "by '镇长'" in rule and "村主任" not in rule
+
+
+class _CountedTokens(list[str]):
+    """Tokens that count how many of them are read, one by one or in slices."""
+
+    reads = 0
+
+    def __getitem__(self, k: Any) -> Any:
+        got = super().__getitem__(k)
+        self.reads += len(got) if isinstance(k, slice) else 1
+        return got
+
+    def __iter__(self) -> Any:
+        self.reads += len(self)
+        return super().__iter__()
+
+
+@pytest.mark.parametrize(("unit", "times"), [("老师开了培训班", 5000), ("她培训班", 2500)])
+def test_a_long_text_without_a_stop_costs_its_length(
+    triager: Triager, unit: str, times: int
+) -> None:
+    """Pairs with cancelling words (免费) in a text without a full stop: each pair once read
+    its whole sentence, so ten times the text cost a hundred times the work. Counted in
+    tokens read, not seconds."""
+    reads = []
+    for n in (times // 10, times):
+        tokens = _CountedTokens(triager.tokens(unit * n))
+        triager.classifier.classify(tokens)
+        reads.append(tokens.reads)
+    assert reads[1] <= 20 * reads[0], reads
 
 
 def test_the_favour_names_the_relative_and_the_official(triager: Triager) -> None:

@@ -42,7 +42,10 @@ complaint), both its words in one clause (关系…调进城), be cancelled by a
 clause (她的辅导班是免费的, not 学校的免费午餐 a clause away), or need a word in its sentence
 (勾结…从中获利) or a sum in its clause (只给我开了六百元的收据). Each clause or sentence is
 read for those words once at most, so a long text without a full stop costs no more than
-its length. Words that hold an act but are plain (工作关系, 户口关系) are kept whole by jieba.
+its length; and an act looks for its actor, a relative for its official and its favour,
+only among the hits within reach of it (found by position: the scope, the anaphora window,
+the relative's clauses), never among all the parties of a long message. Words that hold an
+act but are plain (工作关系, 户口关系) are kept whole by jieba.
 
 ``triage.classify`` collects the hits in its one pass over the tokens; this module owns the
 words (``[actors]`` and ``[discipline]`` in ``data/lexicon.toml``) and the decision. Every
@@ -51,7 +54,7 @@ positive decision names the act, the actor and the rule. Pure; importable by any
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -362,6 +365,91 @@ class _Act:
     start: int = -1  # a pair's first word (its act stands at the later one)
 
 
+class _Reach:
+    """The sifted hits by position, so that an act or a relative looks only at the hits
+    within its reach (its scope, the anaphora window, a relative's window) and never goes
+    through every party of the message: a long text costs about its length."""
+
+    __slots__ = (
+        "_joint", "_joint_words", "_tokens", "favour_at", "favours", "institution_at",
+        "institutions", "named", "named_at", "official_at", "officials", "private",
+        "private_at",
+    )
+
+    def __init__(self, ev: Evidence, lex: DisciplineLexicon) -> None:
+        tokens = ev.tokens
+        self._tokens = tokens
+        self._joint_words = lex.joint
+        self._joint: list[int] | None = None  # joining words before each position, on demand
+        self.officials = ev.officials
+        self.official_at = [o[0] for o in ev.officials]
+        self.institutions = ev.institutions
+        self.institution_at = [o[0] for o in ev.institutions]
+        self.private = ev.private
+        self.private_at = [p[0] for p in ev.private]
+        # officials named specifically (not 领导, 政府): the owner of 他的表哥
+        self.named = [o for o in ev.officials if o[3] not in lex.vague]
+        self.named_at = [o[0] for o in self.named]
+        # favours not denied right before them (村主任的儿子没有吃低保)
+        self.favours = [f for f in ev.favours if not Discipline._negated(tokens, f[0])]
+        self.favour_at = [f[0] for f in self.favours]
+
+    @staticmethod
+    def _within(hits: list[Hit], at: list[int], lo: int, hi: int) -> list[Hit]:
+        """The hits at positions ``lo`` <= j < ``hi``, in their order."""
+        return hits[bisect_left(at, lo): bisect_left(at, hi)] if lo < hi else []
+
+    def officials_in(self, lo: int, hi: int) -> list[Hit]:
+        return self._within(self.officials, self.official_at, lo, hi)
+
+    def institutions_in(self, lo: int, hi: int) -> list[Hit]:
+        return self._within(self.institutions, self.institution_at, lo, hi)
+
+    def private_in(self, lo: int, hi: int) -> list[Hit]:
+        return self._within(self.private, self.private_at, lo, hi)
+
+    def favours_in(self, lo: int, hi: int) -> list[Hit]:
+        return self._within(self.favours, self.favour_at, lo, hi)
+
+    def last_named_before(self, i: int) -> Hit | None:
+        """The last specific official before ``i`` (the greatest hit at that position)."""
+        k = bisect_left(self.named_at, i)
+        if not k:
+            return None
+        at = self.named_at[k - 1]
+        return max(self.named[bisect_left(self.named_at, at): k])
+
+    def last_private(self, lo: int, hi: int) -> list[Hit]:
+        """The private parties at the last two positions in ``lo`` <= j < ``hi``."""
+        at = self.private_at
+        k = bisect_left(at, hi) if lo < hi else 0
+        start = max(bisect_left(at, lo), k - 1)
+        if start < k:
+            start = bisect_left(at, at[start])  # (every party at that position)
+            if start > 0 and at[start - 1] >= lo:
+                start = bisect_left(at, at[start - 1])
+        return self.private[start: k]
+
+    def party_between(self, a: int, b: int) -> bool:
+        """An official, a body or a private party at ``a`` < j < ``b``."""
+        return any(bisect_right(at, a) < bisect_left(at, b)
+                   for at in (self.official_at, self.institution_at, self.private_at))
+
+    def joined(self, a: int, b: int) -> bool:
+        """Parties at ``a`` < ``b`` act together: a joining word between them (伙同, 与), or
+        nothing but an enumeration comma (社区、物业公司)."""
+        joint = self._joint
+        if joint is None:  # counted once for the message, then read for any pair of parties
+            joint = self._joint = [0]
+            n = 0
+            for t in self._tokens:
+                n += t in self._joint_words
+                joint.append(n)
+        tokens = self._tokens
+        return (b > a + 1 and joint[b] > joint[a + 1]) or (
+            b - a == 2 and tokens[a + 1] == "、")
+
+
 class Discipline:
     """Decides the flag from the evidence; see the module docstring for the rules."""
 
@@ -439,6 +527,7 @@ class Discipline:
                 rules.append("not discipline: general anger at corruption, no concrete accusation")
             return False
         self._sift(ev)
+        reach = _Reach(ev, self.lex)
         acts = [_Act(hit, s, (hit[3],), "") for hit, s in ev.acts]
         acts += self._pairs(ev, negation)
         acts.sort(key=lambda a: a.hit)
@@ -454,7 +543,7 @@ class Discipline:
                 rules.append(f"discipline: {act.label} '{act.hit[3]}' (the act names its "
                              "official actor)")
                 return True
-            actor, blocked = self._actor(act, ev, pension_case)
+            actor, blocked = self._actor(act, ev, reach, pension_case)
             blocked_by_private = blocked_by_private or blocked
             if actor is None:
                 continue
@@ -466,7 +555,7 @@ class Discipline:
                      " (named after the title)" if actor[2] > act.hit[2] else "")
             rules.append(f"discipline: {what} by '{actor[3]}'{where}")
             return True
-        favour = self._relative_favour(ev)
+        favour = self._relative_favour(ev, reach)
         if favour is not None:
             rel, official, what = favour
             for w in (official[3], rel[3]):
@@ -633,24 +722,31 @@ class Discipline:
             return j < i or j - i <= AFTER_ACT
         return j < i and c - clauses <= cj < c
 
-    def _actor(self, act: _Act, ev: Evidence, pension_case: bool) -> tuple[Hit | None, bool]:
-        """The public actor of an act, if any, and whether a private party took its place."""
+    def _actor(
+        self, act: _Act, ev: Evidence, reach: _Reach, pension_case: bool
+    ) -> tuple[Hit | None, bool]:
+        """The public actor of an act, if any, and whether a private party took its place.
+        Only the parties within reach are looked at: the scope (SCOPE_TOKENS before the act,
+        AFTER_ACT after it) and the anaphora window (ANAPHORA_TOKENS back)."""
         lex = self.lex
         strength = act.strength
         hit = act.hit
         i = hit[0]
-        officials = ev.officials + self._titled(ev, i - SCOPE_TOKENS, i + AFTER_ACT + 1)
+        lo, hi = i - max(SCOPE_TOKENS, ANAPHORA_TOKENS), i + AFTER_ACT + 1
+        titled = self._titled(ev, i - SCOPE_TOKENS, i + AFTER_ACT + 1)
+        officials = reach.officials_in(lo, hi) + titled
+        institutions = reach.institutions_in(lo, hi)
         if strength == "village":
             publics = [o for o in officials if o[3] in lex.village]
         elif strength in ("strong", "civil", "backer") and not pension_case:
             # (a body and a pension fund: a policy dispute)
-            publics = officials + ev.institutions
+            publics = officials + institutions
         else:
             publics = officials
         tokens = ev.tokens
         giving = any(w in lex.giving for w in act.words)
         if giving and strength in ("weak", "person"):  # 老板每年给环保局送钱: a body takes it
-            publics = publics + [o for o in ev.institutions if self._receives(tokens, o[0])]
+            publics = publics + [o for o in institutions if self._receives(tokens, o[0])]
         if strength == "backer" and (any(
                 t in _BACKED_PUBLIC for t in tokens[max(0, i - 3): i]) or any(
                 t in _BACKED_PUBLIC for t in tokens[max(0, act.start - 3): max(0, act.start)])
@@ -668,16 +764,17 @@ class Discipline:
         if not candidates:  # (他有后台: the one backed, not the backer)
             pronoun = None if strength == "backer" else self._pronoun(hit, ev, clauses, giving)
             if pronoun is not None and not any(
-                    pronoun[0] < p[0] < i for p in ev.private if p[3] not in lex.private_person):
+                    p[3] not in lex.private_person for p in reach.private_in(pronoun[0] + 1, i)):
+                named = reach.officials_in(pronoun[0] - ANAPHORA_TOKENS, pronoun[0]) + titled
                 actor, blocked = self._antecedent(pronoun, [
-                    o for o in officials if o[3] not in lex.vague], ev, same_sentence=True)
+                    o for o in named if o[3] not in lex.vague], ev, reach, same_sentence=True)
                 if actor is not None or blocked:
                     return actor, blocked
             if strength in ("weak", "person", "backer") or any(
                     self._in_scope(hit, o, clauses)
-                    for o in officials + ev.institutions + ev.private):
+                    for o in officials + institutions + reach.private_in(lo, hi)):
                 return None, False  # the subject is there but may not commit this act
-            return self._antecedent(hit, publics, ev, same_sentence=True)
+            return self._antecedent(hit, publics, ev, reach, same_sentence=True)
         before = [o for o in candidates if o[0] < i]
         actor = max(before) if before else min(candidates)
         if giving and self._receives(tokens, actor[0]):
@@ -688,8 +785,15 @@ class Discipline:
         # the official and the act, before the official in the act's clause (培训机构炒作老师
         # 补课收费), or before the act when the official comes after it; not when a
         # preposition or a verb of taking makes it an object (站长向施工企业吃拿卡要, 副局长
-        # 收受承包商贿赂).
-        for p in ev.private + self._private_firms(ev, max(by + 1, i - SCOPE_TOKENS), i):
+        # 收受承包商贿赂). Only a party before the official in their clause may stand beyond
+        # the scope, and of those only the nearest two matter: a joining word between the
+        # nearer one and the official joins every one before it too, and only the nearest can
+        # be joined by a bare enumeration comma (社区、物业公司).
+        near = max(by + 1, i - SCOPE_TOKENS)
+        parties = reach.private_in(near, i) + self._private_firms(ev, near, i)
+        if actor[0] < i and actor[1] == hit[1]:
+            parties += reach.last_private(by + 1, min(actor[0], near))
+        for p in parties:
             if not (p[2] == hit[2] and by < p[0] < i):
                 continue
             if actor[0] < i:
@@ -698,7 +802,7 @@ class Discipline:
                     p[1] == hit[1] == actor[1] and p[0] < actor[0])
             else:  # the official after the act: a private party before it is the topic
                 subject = i - p[0] <= SCOPE_TOKENS
-            if subject and not self._joined(tokens, *sorted((p[0], actor[0]))):
+            if subject and not reach.joined(*sorted((p[0], actor[0]))):
                 return None, True
         return actor, False
 
@@ -756,13 +860,6 @@ class Discipline:
                 return j
         return -1
 
-    def _joined(self, tokens: Sequence[str], a: int, b: int) -> bool:
-        """Parties at ``a`` < ``b`` act together: a joining word between them (伙同, 与), or
-        nothing but an enumeration comma (社区、物业公司)."""
-        joint = self.lex.joint
-        return any(tokens[j] in joint for j in range(a + 1, b)) or (
-            b - a == 2 and tokens[a + 1] == "、")
-
     def _titled(self, ev: Evidence, lo: int, hi: int) -> list[Hit]:
         """Officials the lexicon names by their title at either end of a word that jieba
         keeps whole (数学老师, 党总支书记, 老师们, 老师上课) in a stretch of text; the listed
@@ -791,7 +888,8 @@ class Discipline:
         ]
 
     def _antecedent(
-        self, act: Hit, publics: list[Hit], ev: Evidence, *, same_sentence: bool = False
+        self, act: Hit, publics: list[Hit], ev: Evidence, reach: _Reach, *,
+        same_sentence: bool = False,
     ) -> tuple[Hit | None, bool]:
         """An act (or a pronoun) with no actor in its scope refers back to the last specific
         public actor of the sentences before it, or of its own sentence beyond the scope (the
@@ -804,9 +902,10 @@ class Discipline:
         before = [o for o in publics
                   if o[0] < i and s - ANAPHORA_SENTENCES <= o[2] <= last
                   and i - o[0] <= ANAPHORA_TOKENS and o[3] not in vague
-                  and (o[2] < s or self._topic(o, i, ev))]
-        if not before and s == 0:
-            after = [o for o in ev.officials if 0 < o[2] <= ANAPHORA_SENTENCES
+                  and (o[2] < s or self._topic(o, i, ev, reach))]
+        if not before and s == 0:  # (the officials after the title stand after the act)
+            after = [o for o in reach.officials_in(i + 1, i + ANAPHORA_TOKENS + 1)
+                     if 0 < o[2] <= ANAPHORA_SENTENCES
                      and o[0] - i <= ANAPHORA_TOKENS and o[3] not in vague
                      and not self.addressee(ev.tokens, o[0])]
             return (min(after), False) if after else (None, False)
@@ -814,20 +913,18 @@ class Discipline:
             return None, False
         actor = max(before)
         private_person = self.lex.private_person
-        for p in ev.private + self._private_firms(ev, actor[0] + 1, i):
-            if actor[0] < p[0] < i and p[3] not in private_person and not self._joined(
-                    ev.tokens, actor[0], p[0]):
+        for p in reach.private_in(actor[0] + 1, i) + self._private_firms(ev, actor[0] + 1, i):
+            if actor[0] < p[0] < i and p[3] not in private_person and not reach.joined(
+                    actor[0], p[0]):
                 return None, True
         return actor, False
 
-    def _topic(self, o: Hit, i: int, ev: Evidence) -> bool:
+    def _topic(self, o: Hit, i: int, ev: Evidence, reach: _Reach) -> bool:
         """The official at ``o`` is the topic of its sentence up to ``i``: a subject (not after
         a preposition, not possessive), and no other party named between."""
-        tokens = ev.tokens
-        return self.subject_position(tokens, o[0]) and not any(
-            o[0] < p[0] < i for p in (*ev.officials, *ev.institutions, *ev.private))
+        return self.subject_position(ev.tokens, o[0]) and not reach.party_between(o[0], i)
 
-    def _relative_favour(self, ev: Evidence) -> tuple[Hit, Hit, str] | None:
+    def _relative_favour(self, ev: Evidence, reach: _Reach) -> tuple[Hit, Hit, str] | None:
         """An official's relative (村书记的哥哥, 有亲戚在环保局, 他的表哥 after the official in
         the sentence) and either a favour in the relative's sentence, before or after it (村支
         书的亲戚吃着低保, 施工的是村主任的小舅子), or shielding a few sentences around (举报了也
@@ -835,40 +932,53 @@ class Discipline:
         if not ev.relatives or not (ev.favours or ev.shield):
             return None
         tokens = ev.tokens
-        publics = ev.officials + ev.institutions
         vague = self.lex.vague
+        clause_ends, sentence_ends = ev.clause_ends, ev.sentence_ends
         for rel in ev.relatives:
             i, c, s, _w = rel
             if any(t in _SELF for t in tokens[max(0, i - 2): i]) or self._speculative(rel, ev):
                 continue  # the petitioner's own family; 是不是只给村干部亲戚?
+            lo, hi = i - RELATIVE_WINDOW, i
             official = next(
-                (o for o in publics if o[1] == c and 0 < i - o[0] <= RELATIVE_WINDOW
-                 and o[3] not in vague
+                (o for o in reach.officials_in(lo, hi) + reach.institutions_in(lo, hi)
+                 if o[1] == c and 0 < i - o[0] <= RELATIVE_WINDOW and o[3] not in vague
                  and not any(t in _NOT_POSSESSION for t in tokens[o[0] + 1: i])), None
-            ) or next(
-                (o for o in publics if o[1] == c and 1 < o[0] - i <= RELATIVE_LINK_WINDOW
-                 and any(t in _LINK for t in tokens[i + 1: i + 3])), None
-            ) or self._owner(ev, rel)
+            )
+            if official is None:
+                lo, hi = i + 2, i + RELATIVE_LINK_WINDOW + 1
+                official = next(
+                    (o for o in reach.officials_in(lo, hi) + reach.institutions_in(lo, hi)
+                     if o[1] == c and 1 < o[0] - i <= RELATIVE_LINK_WINDOW
+                     and any(t in _LINK for t in tokens[i + 1: i + 3])), None
+                ) or self._owner(ev, reach, rel)
             if official is None:
                 continue
-            fav = next((f for f in ev.favours
-                        if f[2] == s and f[0] != i and not self._negated(tokens, f[0])
+            # the favours of its sentence from the clause before to RELATIVE_FAVOUR_CLAUSES
+            # after (a denied one, 没有吃低保, is not in reach)
+            lo = max(clause_ends[c - 2] + 1 if c > 1 else 0,
+                     sentence_ends[s - 1] + 1 if s > 0 else 0)
+            end = c + RELATIVE_FAVOUR_CLAUSES
+            hi = min(clause_ends[end] if end < len(clause_ends) else len(tokens),
+                     sentence_ends[s] if s < len(sentence_ends) else len(tokens))
+            fav = next((f for f in reach.favours_in(lo, hi)
+                        if f[2] == s and f[0] != i
                         and -1 <= f[1] - c <= RELATIVE_FAVOUR_CLAUSES), None)
             if fav is not None:
                 return rel, official, f"favour '{fav[3]}'"
-            if any(abs(x - s) <= ANAPHORA_SENTENCES for x in ev.shield):
+            k = bisect_left(ev.shield, s - ANAPHORA_SENTENCES)  # (sentences in order)
+            if k < len(ev.shield) and ev.shield[k] <= s + ANAPHORA_SENTENCES:
                 return rel, official, "shielding"
         return None
 
-    def _owner(self, ev: Evidence, rel: Hit) -> Hit | None:
+    @staticmethod
+    def _owner(ev: Evidence, reach: _Reach, rel: Hit) -> Hit | None:
         """他的表哥, 自己亲弟弟: a possessive pronoun right before the relative refers to the
         last official named earlier in its sentence (not a vague one)."""
         i, _c, s, _w = rel
         if not any(t in _POSSESSOR for t in ev.tokens[max(0, i - 3): i]):
             return None
-        vague = self.lex.vague
-        before = [o for o in ev.officials if o[2] == s and o[0] < i and o[3] not in vague]
-        return max(before) if before else None
+        last = reach.last_named_before(i)
+        return last if last is not None and last[2] == s else None
 
     @staticmethod
     def _negated(tokens: Sequence[str], i: int) -> bool:

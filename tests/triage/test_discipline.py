@@ -7,10 +7,13 @@ alone that cancels.
 
 from __future__ import annotations
 
+import sys
+from types import FrameType
 from typing import Any
 
 import pytest
 
+from triage import discipline
 from triage.classify import Lexicon
 from triage.discipline import DisciplineLexicon
 from triage.engine import Triager
@@ -293,6 +296,50 @@ def test_a_long_text_without_a_stop_costs_its_length(
         triager.classifier.classify(tokens)
         reads.append(tokens.reads)
     assert reads[1] <= 20 * reads[0], reads
+
+
+def _work(triager: Triager, text: str) -> int:
+    """The tokens read and the lines run in ``triage.discipline`` (a turn of a loop over
+    hits is a line too) while the text is classified: work, not seconds."""
+    tokens = _CountedTokens(triager.tokens(text))
+    lines = 0
+
+    def count(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal lines
+        lines += event == "line"
+        return count
+
+    def enter(frame: FrameType, event: str, arg: Any) -> Any:
+        return count if frame.f_code.co_filename == discipline.__file__ else None
+
+    tracer = sys.gettrace()
+    sys.settrace(enter)
+    try:
+        triager.classifier.classify(tokens)
+    finally:
+        sys.settrace(tracer)
+    return tokens.reads + lines
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "村主任说老板贪污了，",  # every act blocked by a private party
+        "他贪污了。",  # a pronoun and no official
+        "村主任的儿子吃低保，",  # a relative and a favour
+        "老板给局长送钱，",  # a gift to an official
+        "村主任说老板，后来他贪污了。",  # a pronoun's antecedent, a private party between
+        "镇长说话，老板村民贪污了，",  # the topic of a long sentence
+        "村主任的儿子。低保。",  # relatives with no favour in their sentence
+    ],
+)
+def test_many_acts_and_parties_cost_the_texts_length(triager: Triager, unit: str) -> None:
+    """For every act the actor was looked for among all the officials, bodies and private
+    parties of the message, and for every relative among all its officials and favours, so
+    ten times the text cost up to a hundred times the work. Now only those within reach
+    (the scope, the anaphora window, the relative's clauses) are looked at."""
+    work = [_work(triager, unit * n) for n in (100, 1000)]
+    assert work[1] <= 20 * work[0], work
 
 
 def test_the_favour_names_the_relative_and_the_official(triager: Triager) -> None:

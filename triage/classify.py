@@ -238,6 +238,8 @@ class Classifier:
                     asks = clause
                 elif kind == "speculation":
                     ev.spec_from.setdefault(clause, (i, sent))
+                elif kind == "request":
+                    ev.request_at.setdefault(clause, i)
                 elif kind == "pension":
                     pension = True
                 elif kind == "bureau_actor":

@@ -18,30 +18,44 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   preposition or a verb of taking makes an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
 - a backer (砖厂有镇领导做后台, 赌场的保护伞是派出所所长, 包庇开发商) is looked for in the act's
   clause only, and the private party it shields does not clear it; 给我们老百姓撑腰 is a wish,
-  撑腰 or 罩着 backs someone only with a business in reach (老板仗着有村支书撑腰), an official
-  before 仗着 is the one backed (村支书仗着有后台), and a backed business that has been caught
-  (撑腰的赌场终于被查了) is news; siding with a firm (纵容企业, 偏袒开发商) or colluding with one
-  (城管与商家串通一气) is a lead only with a gain or a favour in its sentence (从中获利, 通风报信);
-- an official who catches the doer (民警抓获了伙同不法分子盗窃的嫌疑人) is not the actor;
+  撑腰, 罩着 or 做后台 backs someone only with a business in reach and the official right
+  before the word (老板仗着有村支书撑腰, 赌场老板有派出所所长罩着; not 环保局要求砖厂用防尘网
+  罩着土堆, 后台是系统自动审核的, 低保户有村干部做后台), an official before 仗着 is the one
+  backed (村支书仗着有后台), and a backed business that has been caught (撑腰的赌场终于被查了)
+  is news; siding with a firm (纵容企业, 偏袒开发商) or colluding with one (城管与商家串通一气)
+  is a lead only with the official's gain or a favour he does in its sentence (收了好处,
+  从中获利, 通风报信), not the public's 利益 harmed, a price or a sum;
+- an official who catches the doer, the act told of the one caught in the catcher's clause
+  (民警抓获了伙同不法分子盗窃的嫌疑人), is not its actor; he is the actor of a later act of
+  his own (民警抓获了一个小偷，把追回的赃款据为己有), and 抓住 seizes a chance, not a doer;
 - a private party in the actor's place is the subject instead (培训机构炒作老师补课收费), unless
   joined to the official (老板伙同村干部); an official someone only claims to be (冒充民警,
-  自称是住建局的人) is no one in that mention and in the title that retells it, though a
-  kinship claimed (自称是镇长的亲戚) or a lie told (谎称镇长同意了) leaves the official a real
-  one; the one the writer says he is, or one of his household (我是一名退休教师, 我爱人是小学老
-  师), is not accused, though the one he comes to report is (我是来举报村主任的, 他作为村支书);
+  自称是住建局的人) is no one in that mention only — another mention, before or after, may be
+  a real one (民警收了我两百元。…有个自称是民警的人…) — and a kinship claimed (自称是镇长的
+  亲戚) or a lie told (谎称镇长同意了) leaves the official a real one; the one the writer says
+  he is, or one of his household (我是一名退休教师, 本人系中学教师, 我爱人是小学老师), is not
+  accused when the title ends his clause but for a name (我是村会计张某，), though the one he
+  comes to report or stands in a relation to is (我是来举报村主任的, 他作为村支书, 我是村主任王
+  某的邻居, 我是村会计克扣低保金的受害者, 我是村主任叫去按的手印);
 - a question, a wish, a rule, a rumour or a denial (是否…？, 希望不要, 杜绝, 听说, 我没说他贪污)
   and a negation right before (没有贪污) cancel the act; so does a question word inside a
-  pair (进了谁的口袋);
-- an official's relative or crony (村书记的哥哥, 他的表哥, 支书的牌友) who gets a favour named
-  in the same sentence, before or after (承包了工程, 公益岗位…有三个是村支书的亲戚), or whose
-  business is shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too.
+  pair (进了谁的口袋); a request word (可否, 是否可以) only in its own clause (可否请领导查一
+  查，村会计私分了… is an accusation);
+- an official's relative or crony (村书记的哥哥, 他的表哥, 支书的牌友, 和村主任是亲属关系) who
+  gets a favour named in the same sentence, before or after (承包了工程, 公益岗位…有三个是村支
+  书的亲戚), or whose business is shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too,
+  unless the tie is denied (和村主任没有亲属关系, 没有一个关系户).
 
-Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum. A pair
-may want a specific actor (为了利益: 卫生局 or 村主任, not 医院 or 政府, whose revenue is a price
-complaint), both its words in one clause (关系…调进城), be cancelled by a word in its own
-clause (她的辅导班是免费的, not 学校的免费午餐 a clause away), or need a word in its sentence
-(勾结…从中获利) or a sum in its clause (只给我开了六百元的收据). Each clause or sentence is
-read for those words once at most, so a long text without a full stop costs no more than
+Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum (a bare
+numeral only when no measure follows it: not 六十|平米). A pair may want a specific actor
+(为了利益: 卫生局 or 村主任, not 医院 or 政府, whose revenue is a price complaint), the actor
+right before its anchor (有所长罩着), both its words in one clause (关系…调进城), the sentence
+going on after it (为了个人利益，违规审批; not 只为了个人利益。), be cancelled by a word in its
+own clause (她的辅导班是免费的, not 学校的免费午餐 a clause away), by a subject between its
+words (扣押的电动车我已经开回家了) or by a negation a few words before (没有一个关系户), or
+need a word in its sentence (勾结…从中获利), two in its sentence (学生 and 每月 for a
+teacher's own class) or a sum in its clause (只给我开了六百元的收据). Each clause or sentence
+is read for those words once at most, so a long text without a full stop costs no more than
 its length; and an act looks for its actor, a relative for its official and its favour,
 only among the hits within reach of it (found by position: the scope, the anaphora window,
 the relative's clauses), never among all the parties of a long message. Words that hold an
@@ -79,6 +93,7 @@ SCOPE_TOKENS = 30  # …but at most this many tokens away
 AFTER_ACT = 4  # an actor after its act stands right by it (贪污的村干部)
 ANAPHORA_SENTENCES = 3  # an act with no actor in its sentence refers back this far…
 ANAPHORA_TOKENS = 80  # …and at most this many tokens
+ADJACENT = 3  # 有|派出所|所长|罩着, 有|村支书|做|后台: the backer right before the backing word
 RELATIVE_WINDOW = 6  # 林业局|长|蒋|启|文|的|妻子: the official, a name, 的, the relative
 RELATIVE_LINK_WINDOW = 8  # 儿子|就|在|泉州市|安溪县|民政局: a place name may come between
 RELATIVE_FAVOUR_CLAUSES = 2  # 副局长的儿子，不通过考试，就到文物所上班了
@@ -99,6 +114,8 @@ _POSSESSOR = frozenset({
 _NOT_POSSESSION = frozenset({"说", "问", "让", "叫", "和", "跟", "与", "给", "对", "被", "把", "向", "找"})
 # A favour right after one of these is denied (村主任的儿子没有吃低保).
 _NEGATION = frozenset({"没有", "没", "不", "未", "并未", "从未", "不是"})
+# Up to two words before a relative these deny the tie (和村主任没有亲属关系, 从来不搞关系户).
+_NO_KIN = _NEGATION | {"无", "并无", "并没有", "从来不", "从不", "没有一个"}
 # Before a party these make it an object or a place, not the subject (给老板, 把村民的地,
 # 收了店主送的…, 去民办补课中心兼职).
 _OBJECT_BEFORE = frozenset({
@@ -123,19 +140,28 @@ _PRONOUN_TO = frozenset({"给他", "给她", "向他", "向她", "交给他", "�
 # 我们撑腰, 为老百姓撑腰): a wish, not a shield.
 _BACKED_PUBLIC = frozenset({
     "我", "我们", "咱们", "老百姓", "百姓", "群众", "人民", "人民群众", "村民", "居民", "农民",
-    "困难户", "弱者", "弱势群体",
+    "困难户", "弱者", "弱势群体", "低保户", "贫困户", "五保户", "特困户", "老人", "残疾人", "困难群众",
 })
 # After a public body these name one of its staff (城管局|职工, 卫生院|员工, 环保局|的|人): a
 # person.
 _STAFF = frozenset({"职工", "员工", "职员", "在编人员", "正式职工"})
 _STAFF_OF = frozenset({"人", "人员", "职工", "员工"})
 # Right before an official, or before the fillers below (我是一名退休教师), these make him the
-# writer (我是村会计, 我作为老师); so do 是 and 作为 after the writer or one of his household
-# (我|是, 本人|作为, 我|爱人|是), and 作为 opening a clause whose next one starts with the
-# writer (作为一名教师，我…). A verb first makes the official the one the writer speaks of
-# (我是来举报村主任的, 我们是被村主任骗了), and so does a subject before 作为 (他作为村支书).
+# writer (我是村会计, 我作为老师); so do 是, 系 and 作为 after the writer or one of his household
+# (我|是, 本人|系, 本人|作为, 我|爱人|是), and 作为 opening a clause whose next one starts with
+# the writer (作为一名教师，我…) — but only when the official ends his clause (but for a name):
+# 我是村主任王某的邻居, 我是村会计克扣低保金的受害者 name the one accused. A verb first makes
+# the official the one the writer speaks of (我是来举报村主任的, 我们是被村主任骗了), and so
+# does a subject before 作为 (他作为村支书).
 _WRITER = frozenset({"我是", "本人是", "我们是", "我作为", "本人作为"})
-_AS = frozenset({"是", "作为"})
+_AS = frozenset({"是", "作为", "系"})
+# After the writer's title only his name may come before the clause ends (我是村会计张某，):
+# single characters or 某, not a particle or a verb that makes him part of a longer phrase.
+_NAME = frozenset({"某", "某某"})
+_NOT_NAME = frozenset({
+    "的", "把", "被", "给", "叫", "让", "说", "在", "和", "与", "跟", "也", "都", "就", "又", "还", "对",
+    "向", "将", "扣", "收", "拿", "要", "骗", "打", "逼", "贪", "吃", "占",
+})
 # Between 我是 or 冒充 and the official: a count, a rank, a place or a body, 的 (一名|退休|教师,
 # 本村|的|村会计, 冒充|派出所|的|民警, 自称是|县|住建局).
 _FILLER = frozenset({
@@ -152,11 +178,11 @@ _PRETEND = frozenset({"冒充", "假冒", "假扮", "冒称", "自称是", "冒�
 _CLAIM = frozenset({"自称", "假装", "假称"})
 # Before a backing act, after an official, these make him the one backed (村支书仗着有后台).
 _RELY = frozenset({"仗着", "靠着", "凭着", "依仗", "仗着有", "凭借", "依仗着"})
-# Between an official and an act these make him the one who catches the doer (民警抓获了伙同
-# 不法分子盗窃的嫌疑人, 派出所破获了一个与黑社会勾结的团伙).
+# Between an official and an act in its clause, the act told of the one caught (a 的 after it),
+# these make him the one who catches the doer (民警抓获了伙同不法分子盗窃的嫌疑人, 派出所破获了
+# 一个与黑社会勾结的团伙); 抓住 seizes a chance (村支书抓住扶贫的机会), not a doer.
 _CATCH = frozenset({
-    "抓获", "破获", "查获", "侦破", "捣毁", "打掉", "端掉", "逮捕", "抓捕", "抓了", "抓住", "查处了",
-    "取缔",
+    "抓获", "破获", "查获", "侦破", "捣毁", "打掉", "端掉", "逮捕", "抓捕", "抓了", "查处了", "取缔",
 })
 # After 被 in a backing act's clause these have the backed business caught (撑腰的赌场终于被查
 # 了): news, not a lead.
@@ -166,10 +192,13 @@ _CAUGHT = frozenset({
 # An amount of money as the other half of a pair (扣了五十块, 给他三千块钱): digits and
 # Chinese numerals, then a unit; bare digits only with the unit as the next token.
 AMOUNT = "<amount>"
-GAIN = "<gain>"  # a pair's `needs`: the [discipline] gain words (好处, 从中, 通风报信)
+GAIN = "<gain>"  # a pair's `needs`: the [discipline] gain words (好处, 获利, 通风报信)
 _NUMERALS = frozenset("0123456789.零一二两三四五六七八九十百千万亿几多余来")
 _UNITS = frozenset("元块")
 _SCALE = frozenset("万千百十")
+_MONEY_NEXT = frozenset({
+    "元", "块", "块钱", "元钱", "多元", "多块", "余元", "的", "了", "现金", "钱", "人民币", "好处费",
+})
 # 县长 in "F7县长寿镇" is an anonymised county code followed by a place name, not an official.
 _HEADS = frozenset({"县长", "市长", "区长"})
 
@@ -196,7 +225,13 @@ class Pair:
     needs: frozenset[str] = frozenset()  # words one of which its sentence must hold (获利)
     needs_amount: bool = False  # …or an amount of money may stand for them
     needs_clause: bool = False  # …in the pair's own clause(s), not its whole sentence
+    also: frozenset[str] = frozenset()  # a second set its sentence must hold one of too
+    also_amount: bool = False  # …or an amount of money may stand for them
     clause: bool = False  # both words in one clause
+    not_between: frozenset[str] = frozenset()  # a subject between the words that cancels it
+    negation_reach: int = 1  # a negation this many tokens before a word cancels the pair
+    adjacent: bool = False  # the actor stands right before the anchor (有所长罩着)
+    continues: bool = False  # its sentence goes on after it (为了利益，违规…; not …利益。)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +260,7 @@ class DisciplineLexicon:
     speculation: frozenset[str]
     denial: frozenset[str]  # speculation words jieba must keep whole (没有说, 不存在)
     question: frozenset[str]
+    request: frozenset[str]  # question words that reach no further than their clause (可否)
     salutation_before: frozenset[str]
     salutation_after: frozenset[str]
     salutation_next: frozenset[str]  # only right after the official (市长先生, not 镇长的先生)
@@ -251,7 +287,13 @@ class DisciplineLexicon:
                     gain if GAIN in p.get("needs", ()) else frozenset()),
                 needs_amount=AMOUNT in p.get("needs", ()),
                 needs_clause=bool(p.get("needs_clause", False)),
+                also=frozenset(p.get("also", ())) - {AMOUNT},
+                also_amount=AMOUNT in p.get("also", ()),
                 clause=bool(p.get("clause", False)),
+                not_between=frozenset(p.get("not_between", ())),
+                negation_reach=int(p.get("negation_reach", 1)),
+                adjacent=bool(p.get("adjacent", False)),
+                continues=bool(p.get("continues", False)),
             )
             for name, p in disc.get("pairs", {}).items()
         )
@@ -281,6 +323,7 @@ class DisciplineLexicon:
             speculation=frozenset(ctx.get("speculation", ())) | frozenset(ctx.get("denial", ())),
             denial=frozenset(ctx.get("denial", ())),
             question=frozenset(ctx.get("question", ())),
+            request=frozenset(ctx.get("request", ())),
             salutation_before=frozenset(ctx.get("salutation_before", ())),
             salutation_after=frozenset(ctx.get("salutation_after", ())),
             salutation_next=frozenset(ctx.get("salutation_next", ())),
@@ -326,6 +369,8 @@ class DisciplineLexicon:
             yield w, "speculation", ""
         for w in self.question:
             yield w, "question", ""
+        for w in self.request:
+            yield w, "request", ""
 
 
 @dataclass(slots=True)
@@ -344,6 +389,7 @@ class Evidence:
     general: list[str] = field(default_factory=list)
     spec_from: dict[int, tuple[int, int]] = field(default_factory=dict)  # clause -> (pos, sentence)
     questions: set[int] = field(default_factory=set)  # clauses that ask (…吗？)
+    request_at: dict[int, int] = field(default_factory=dict)  # clause -> position of 可否
     clause_ends: list[int] = field(default_factory=list)
     sentence_ends: list[int] = field(default_factory=list)
     private_body: bool = False  # a private school or hospital is named
@@ -363,6 +409,7 @@ class _Act:
     label: str  # the pair's label, or "" for a single word
     specific: bool = False  # the pair wants a specific actor, not a vague one
     start: int = -1  # a pair's first word (its act stands at the later one)
+    anchor: int = -1  # a pair whose actor stands right before its anchor word: that word
 
 
 class _Reach:
@@ -473,11 +520,24 @@ class Discipline:
                 return j
         return -1
 
+    @staticmethod
+    def _complement(tokens: Sequence[str], i: int) -> bool:
+        """The official at ``i`` ends its clause, or only his name comes after him (我是村会计，
+        我是村会计张某。): he is the complement of 我是, not the head of a longer phrase (我是
+        村主任王某的邻居, 我是村主任贪污低保金的受害者, 我是村主任叫去按的手印)."""
+        k = i + 1
+        while k < len(tokens) and k <= i + 3 and (
+                len(tokens[k]) == 1 or tokens[k] in _NAME) and tokens[k] not in _NOT_NAME:
+            k += 1
+        return k >= len(tokens) or tokens[k] in CLAUSE_END or tokens[k] in SENTENCE_END
+
     def writer(self, tokens: Sequence[str], i: int) -> bool:
         """我是一名退休教师, 本人是村会计, 我爱人是小学老师: the official is the one who writes
-        (or one of his household), not the accused; not 我是来举报村主任的, 他作为村支书."""
-        if tokens[i + 1: i + 2] == ["的"]:
-            return False  # 我是镇长的邻居
+        (or one of his household), not the accused; not 我是来举报村主任的, 他作为村支书, nor
+        one the writer only stands in a relation to (我是村主任王某的邻居, 我是村会计克扣低保金
+        的受害者): only an official that ends the clause, but for his name, is the writer."""
+        if not self._complement(tokens, i):
+            return False
         j = self._before_fillers(tokens, i)
         if j < 0:
             return False
@@ -587,13 +647,10 @@ class Discipline:
         # 培训学校…不说还真不知道是学校: with a private school named, that 学校 is the private
         # one; with a hotel's car park named, its 工作人员 are the hotel's.
         generic = self.lex.generic_institution if ev.private_body else frozenset()
-        # 冒充民警, 自称是县住建局的人: that mention is a swindler's cover, and so is the same
-        # word in the title, which retells the story (住建局的人打电话要钱。…一个自称是县住建
-        # 局的人…); a mention elsewhere may be a real one (村主任谎称…，镇长收了…).
+        # 冒充民警, 自称是县住建局的人: that mention is a swindler's cover; any other mention,
+        # before or after, may be a real one (民警收了我两百元。…有个自称是民警的人…; 村主任
+        # 谎称…，镇长收了…).
         fake = {o[0] for o in (*ev.officials, *ev.institutions) if self.pretended(tokens, o[0])}
-        if fake:
-            told = {tokens[j] for j in fake if ev.sentence_of(j) > 0}
-            fake |= {o[0] for o in (*ev.officials, *ev.institutions) if o[2] == 0 and o[3] in told}
         ev.officials = [o for o in ev.officials
                         if o[2] in near and o[3] not in generic and not self.addressee(tokens, o[0])
                         and not self.code_artifact(tokens, o[0])
@@ -628,20 +685,22 @@ class Discipline:
     def _pairs(self, ev: Evidence, negation: frozenset[str]) -> list[_Act]:
         """Pairs around their anchors: the partner may be any word of the pair's other half,
         within ``gap`` tokens in the same sentence (or clause). The act stands at the later
-        word. A clause or a sentence is read for a pair's ``unless`` or ``needs`` words once
-        at most, however many pairs stand in it (a long text without a full stop)."""
+        word. A clause or a sentence is read for a pair's ``unless``, ``needs`` or ``also``
+        words once at most, however many pairs stand in it (a long text without a full stop).
+        """
         tokens = ev.tokens
         found: list[_Act] = []
         seen: set[tuple[int, int]] = set()
-        holds: dict[tuple[int, bool, bool, int], bool] = {}  # (pair, needs, sentence, unit)
+        holds: dict[tuple[int, int, bool, int], bool] = {}  # (pair, which, sentence, unit)
 
-        def has(k: int, needs: bool, sentence: bool, unit: int) -> bool:
-            key = (k, needs, sentence, unit)
+        def has(k: int, which: int, sentence: bool, unit: int) -> bool:
+            """0: an unless word, 1: a needs word, 2: an also word in the unit."""
+            key = (k, which, sentence, unit)
             got = holds.get(key)
             if got is None:
                 pair = self.lex.pairs[k]
-                words = pair.needs if needs else pair.unless
-                amount = needs and pair.needs_amount
+                words = (pair.unless, pair.needs, pair.also)[which]
+                amount = (False, pair.needs_amount, pair.also_amount)[which]
                 ends = ev.sentence_ends if sentence else ev.clause_ends
                 lo = ends[unit - 1] + 1 if 0 < unit <= len(ends) else 0
                 hi = ends[unit] if unit < len(ends) else len(tokens)
@@ -652,7 +711,7 @@ class Discipline:
         for k, hit in ev.pair_words:
             pair = self.lex.pairs[k]
             i = hit[0]
-            if pair.negatable and i > 0 and tokens[i - 1] in negation:
+            if pair.negatable and self._denied(tokens, i, negation, pair.negation_reach):
                 continue
             is_first = pair.anchor_first
             j = self._partner(
@@ -665,17 +724,37 @@ class Discipline:
             if (k, b) in seen or any(t in _UNKNOWN for t in tokens[a + 1: b]):
                 continue  # 进了谁的口袋: whoever it is, no one is accused
             seen.add((k, b))
+            if pair.continues and (b + 1 >= len(tokens) or tokens[b + 1] in SENTENCE_END):
+                continue  # 只为了个人利益。: a motive with no act it drives
+            if pair.not_between and any(
+                    tokens[x] in pair.not_between and tokens[x + 1] != "的"
+                    for x in range(a + 1, b)):
+                continue  # 扣押的电动车我已经开回家了: the owner took it home
             clauses = range(ev.clause_of(a), ev.clause_of(b) + 1)
-            if pair.unless and any(has(k, False, False, c) for c in clauses):
+            if pair.unless and any(has(k, 0, False, c) for c in clauses):
                 continue  # 他的辅导班是免费的: no fee, no gain
             if (pair.needs or pair.needs_amount) and not (
-                    any(has(k, True, False, c) for c in clauses) if pair.needs_clause
-                    else has(k, True, True, hit[2])):
+                    any(has(k, 1, False, c) for c in clauses) if pair.needs_clause
+                    else has(k, 1, True, hit[2])):
                 continue  # 城管与商家串通一气，不管占道经营: no gain, no favour
+            if (pair.also or pair.also_amount) and not has(k, 2, True, hit[2]):
+                continue  # 村支书开了个托管班，孩子们放学有地方去了: no fee, no pressure
             first, then = (tokens[i], tokens[j]) if is_first else (tokens[j], tokens[i])
             at = (b, ev.clause_of(b), hit[2], f"{tokens[a]}…{tokens[b]}")
-            found.append(_Act(at, pair.strength, (first, then), pair.label, pair.specific, a))
+            found.append(_Act(at, pair.strength, (first, then), pair.label, pair.specific, a,
+                              i if pair.adjacent else -1))
         return found
+
+    @staticmethod
+    def _denied(tokens: Sequence[str], i: int, negation: frozenset[str], reach: int) -> bool:
+        """A negation up to ``reach`` tokens before ``i`` in its clause (没有一个关系户)."""
+        for j in range(i - 1, max(-1, i - reach - 1), -1):
+            t = tokens[j]
+            if t in negation:
+                return True
+            if t in CLAUSE_END or t in SENTENCE_END:
+                return False
+        return False
 
     @staticmethod
     def _partner(
@@ -690,7 +769,8 @@ class Discipline:
                 if t in SENTENCE_END or (pair.clause and t in CLAUSE_END):
                     break
                 if (t in other or (pair.amount and is_amount(tokens, j))) and not (
-                        pair.negatable and j > 0 and tokens[j - 1] in negation):
+                        pair.negatable and Discipline._denied(
+                            tokens, j, negation, pair.negation_reach)):
                     return j
                 j += step
         return None
@@ -698,9 +778,14 @@ class Discipline:
     @staticmethod
     def _speculative(hit: Hit, ev: Evidence) -> bool:
         """A speculation word reaches to the end of its clause and over the next one in its
-        sentence (不知是工作失职，还是官商勾结); a clause that asks (…吗？) is a question."""
+        sentence (不知是工作失职，还是官商勾结); a clause that asks (…吗？) is a question; a
+        request word (可否, 是否可以) only to the end of its own clause (老师是否可以在家开辅导班
+        收费; 可否请领导查一查，村会计私分了… asks for an inquiry into an accusation)."""
         i, c, s, _w = hit
         if c in ev.questions:
+            return True
+        asked = ev.request_at.get(c)
+        if asked is not None and asked < i:
             return True
         here = ev.spec_from.get(c)
         if here is not None and here[0] < i:
@@ -757,10 +842,15 @@ class Discipline:
         clauses = 0 if strength in ("weak", "backer") else SCOPE_CLAUSES
         by = self._passive(ev.tokens, i)
         vague = lex.vague
+        catcher = self._catcher(tokens, i)
         candidates = [o for o in publics if o[0] > by and self._in_scope(
-            hit, o, 0 if o[3] in vague else clauses) and not (o[0] < i and any(
-                t in _CATCH or (strength == "backer" and t in _RELY)
-                for t in tokens[o[0] + 1: i]))]  # 民警抓获了伙同…的嫌疑人, 村支书仗着有后台
+            hit, o, 0 if o[3] in vague else clauses) and not (o[0] < i and (
+                o[0] < catcher or (strength == "backer" and any(
+                    t in _RELY for t in tokens[o[0] + 1: i]))))]  # 村支书仗着有后台
+        if act.anchor >= 0:  # 有所长罩着: the backer right before the backing word, not a
+            candidates = [o for o in candidates  # body that asks for a literal cover
+                          if act.anchor - ADJACENT <= o[0] < act.anchor and not any(
+                              t in CLAUSE_END for t in tokens[o[0] + 1: act.anchor])]
         if not candidates:  # (他有后台: the one backed, not the backer)
             pronoun = None if strength == "backer" else self._pronoun(hit, ev, clauses, giving)
             if pronoun is not None and not any(
@@ -805,6 +895,29 @@ class Discipline:
             if subject and not reach.joined(*sorted((p[0], actor[0]))):
                 return None, True
         return actor, False
+
+    @staticmethod
+    def _catcher(tokens: Sequence[str], i: int) -> int:
+        """The position of a verb of catching earlier in the act's clause when the act is that
+        of the one caught, told in a phrase before him (民警抓获了伙同不法分子盗窃的嫌疑人,
+        破获了一个与黑社会勾结的团伙): a 的 follows the act in its clause. Otherwise -1: a
+        later act in the sentence (民警抓获了一个小偷，把追回的赃款据为己有) is the catcher's
+        own."""
+        for j in range(i + 1, min(len(tokens), i + AFTER_ACT + 1)):
+            t = tokens[j]
+            if t in CLAUSE_END or t in SENTENCE_END:
+                return -1
+            if t == "的":
+                break
+        else:
+            return -1
+        for j in range(i - 1, max(-1, i - SCOPE_TOKENS), -1):
+            t = tokens[j]
+            if t in CLAUSE_END or t in SENTENCE_END:
+                return -1
+            if t in _CATCH:
+                return j
+        return -1
 
     @staticmethod
     def _caught(tokens: Sequence[str], i: int) -> bool:
@@ -874,7 +987,8 @@ class Discipline:
             if 2 < len(tokens[k]) <= 5 and tokens[k] not in listed
             and tokens[k] not in private  # 业委会主任 heads owners, not a public body
             and (tokens[k].endswith(titles) or tokens[k].startswith(titles))
-            and not self.addressee(tokens, k)
+            and not self.addressee(tokens, k) and not self.writer(tokens, k)
+            and not self.pretended(tokens, k)  # 我是一名数学老师, 冒充代课老师
         ]
 
     def _private_firms(self, ev: Evidence, lo: int, hi: int) -> list[Hit]:
@@ -936,8 +1050,9 @@ class Discipline:
         clause_ends, sentence_ends = ev.clause_ends, ev.sentence_ends
         for rel in ev.relatives:
             i, c, s, _w = rel
-            if any(t in _SELF for t in tokens[max(0, i - 2): i]) or self._speculative(rel, ev):
-                continue  # the petitioner's own family; 是不是只给村干部亲戚?
+            if any(t in _SELF for t in tokens[max(0, i - 2): i]) or self._speculative(
+                    rel, ev) or any(t in _NO_KIN for t in tokens[max(0, i - 2): i]):
+                continue  # the petitioner's own family; 是不是只给村干部亲戚?; 没有亲属关系
             lo, hi = i - RELATIVE_WINDOW, i
             official = next(
                 (o for o in reach.officials_in(lo, hi) + reach.institutions_in(lo, hi)
@@ -986,16 +1101,19 @@ class Discipline:
 
 
 def is_amount(tokens: Sequence[str], j: int) -> bool:
-    """三千块, 五十, 两万元, 1000|元: a sum of money at ``j``."""
+    """三千块, 两万元, 1000|元, and a bare 五十 that ends its clause or has 块 after it (扣了
+    五十。): a sum of money at ``j``; not the bare numeral of a measure (六十|平米)."""
     t = tokens[j].removesuffix("钱")
     if not t:
         return False
+    nxt = tokens[j + 1: j + 2]
     if t.isdigit():
-        return tokens[j + 1: j + 2] in (["元"], ["块"], ["万"], ["万元"], ["块钱"])
+        return nxt in (["元"], ["块"], ["万"], ["万元"], ["块钱"])
     if t[-1] in _UNITS:
         t = t[:-1]
     elif t.endswith("万元"):
         t = t[:-2]
-    elif not (len(t) > 1 and t[-1] in _SCALE):
+    elif not (len(t) > 1 and t[-1] in _SCALE) or not (
+            not nxt or nxt[0] in _MONEY_NEXT or nxt[0] in CLAUSE_END or nxt[0] in SENTENCE_END):
         return False
     return bool(t) and all(ch in _NUMERALS for ch in t)

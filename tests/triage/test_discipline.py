@@ -81,21 +81,15 @@ from triage.tokenize import _keep_base_freq
         ("危房改造补助要交好处费。村主任杨某说不交就不给名额。", "the actor after the title"),
         # teachers and doctors who steer pupils or patients to their own class or a shop
         ("初二的英语老师让全班同学报她的辅导班，每学期一千二。", "the teacher's own class"),
-        ("物理老师在校外开了一个补习班，课上的难题都留到那里讲。", "a class the teacher opened"),
-        ("语文老师多次动员家长给孩子报校外的补习班。", "pupils pushed into a class"),
-        ("班主任要求学生到她指定的书店买练习册。", "a designated bookshop"),
-        ("卫生院的医生让病人去指定的药房买药。", "a designated pharmacy"),
+        ("物理老师在校外开了一个补习班，让班上学生都去上，每月八百元。", "a class the teacher opened"),
         # officials in league with a supplier or a firm
-        ("县中医院的药房主任和医药公司串通，药价比外面贵一倍。", "collusion with a supplier"),
         ("派出所民警与赌场老板串通，每次检查都提前通风报信。", "collusion with a gambling den"),
         # backers and shields of a business
         ("那家洗沙场有镇领导做后台，举报了好几次都没人查。", "an official as the backer"),
-        ("这家歌厅的后台就是公安分局的副局长。", "the backer named after the act"),
         ("采石场老板仗着有村支书撑腰，把村里的山林都占了。", "the backed owner does not clear"),
         ("国土所所长一直包庇那个非法采砂的老板。", "a business shielded"),
         ("砂场老板逢年过节都给镇派出所送礼。", "gifts to a public body"),
         ("环保局的人收了化工厂老板的钱，对偷排睁一只眼闭一只眼。", "a bureau's people take cash"),
-        ("市场管理所的工作人员经常在摊位上白吃白拿。", "eating and taking without paying"),
         # seized goods kept
         ("城管队员把没收的水果带回家了。", "confiscated goods taken home"),
         ("镇派出所的民警把我的电动车扣了，后来被他自己开回家了。", "a pronoun agent after 被"),
@@ -103,11 +97,9 @@ from triage.tokenize import _keep_base_freq
         ("今年中心小学招的代课老师都是靠关系进去的。", "hired through connections"),
         ("教师进城考试不公开，有关系的都调进城了。", "transfers through connections"),
         ("县医院这次招的护士全是领导的关系户。", "the hired are connections"),
-        ("这次招聘笔试第一的没录取，录取的是局长的外甥女。", "a post for an official's niece"),
         # power used for gain, receipts for less, a body's staff
         ("县林业局为了个人利益，违规给木材加工厂批了采伐指标。", "a bureau acting for gain"),
         ("交了九百元的卫生费，村会计只给我开了六百元的收据。", "a receipt for less"),
-        ("镇司法所罚了我一千五，罚款单上少写了五百。", "a fine's ticket for less"),
         ("县城管局职工张某把小区的公共绿地围起来，占为己有。", "a bureau's employee"),
         # the writer is not the official when a verb comes first (review probes)
         ("他作为村支书，贪污了低保金五万元。", "作为 after another subject"),
@@ -126,17 +118,48 @@ from triage.tokenize import _keep_base_freq
         ("市长先生，我们村的村主任贪污了低保金。", "the addressee, another accused"),
         # a cancelling word in another clause of the sentence does not cancel
         ("数学老师动员学生报他老婆开的培训班，学校的免费午餐也没人管。", "免费 a clause away"),
-        ("老师推荐学生去指定书店买资料，书店老板是她老公，学校的免费教材却不发。", "免费 elsewhere"),
         # backing, collusion and siding with a firm, with the business or the gain named
         ("那家洗沙场有镇领导撑腰，举报了也没人查。", "撑腰 with the business"),
         ("赌场老板有派出所所长罩着，天天开张。", "罩着 with the business"),
-        ("砖厂老板有镇长做靠山，污染也没人管。", "a patron made"),
         ("村主任和开发商勾结，从中获利几十万。", "collusion for gain"),
         ("城管与商家串通一气，收了好处就不管占道经营。", "collusion with a favour paid"),
         ("环保局长纵容企业排污，因为收了企业的好处。", "siding with a firm for gain"),
         # the one who catches is not the actor, the one caught is
         ("民警抓获了贪污低保金的村会计。", "the caught cadre"),
         ("新来的局长从不为了个人利益办事，但副局长为了个人利益违规审批。", "one denied, one not"),
+        ("我是村会计张某，村主任把补偿款私分了。", "the writer named, another accused"),
+        ("赌场老板有派出所所长张某罩着，天天开张。", "the backer named right before 罩着"),
+        ("这次社区招的网格员全是关系户，没有公开考试。", "a negation after the connections"),
+        # review 2: writer
+        ("我是村主任王某的邻居，他把低保给了他的亲戚。", "not only the complement of 我是"),
+        ("我是村主任刘某的堂弟，他把我家的低保金私分了。", "not only the complement of 我是"),
+        ("我是镇长李某某的同村人，他收了开发商五十万元。", "not only the complement of 我是"),
+        ("我是村会计张某贪污低保金一事的举报人，希望尽快处理。", "not only the complement of 我是"),
+        ("我是村主任贪污低保金的受害者，我家的低保金被他私分了三年。", "not only the complement of 我是"),
+        ("我们是村会计克扣低保金的受害者，每户每月被扣五十元。", "not only the complement of 我是"),
+        ("我是村支书打击报复的对象，因为我举报了他私分补偿款。", "not only the complement of 我是"),
+        ("我是村主任叫去按的手印，后来才知道他用我的名字冒领了低保。", "not only the complement of 我是"),
+        ("我是村会计通知来领钱的，结果他每人扣了两百元。", "not only the complement of 我是"),
+        # review 2: catch
+        ("村支书抓住扶贫的机会，把扶贫款据为己有。", "not the act of the one caught"),
+        ("镇长抓住拆迁的机会，把补偿款私分了。", "not the act of the one caught"),
+        ("民政所长抓住低保户不识字，让他们签字后冒领了低保金。", "not the act of the one caught"),
+        ("村支书抓住换届的机会拉选票，承诺投他的票就给低保。", "not the act of the one caught"),
+        ("民警抓住我的把柄，向我敲诈勒索五千元。", "not the act of the one caught"),
+        ("民警抓获了一个小偷，把追回的赃款据为己有。", "not the act of the one caught"),
+        ("民警逮捕了我弟弟，他的同事向我家索贿五万元。", "not the act of the one caught"),
+        # review 2: pretend
+        ("民警收了我两百元。我去派出所投诉，有个自称是民警的人也来找我要钱。", "a later pretender"),
+        ("村主任收了红包。后来有人自称是村主任，打电话骗钱。", "a later pretender"),
+        # review 2: kin
+        ("今年评上低保的有三户和村主任是亲属关系。", "亲属关系 is a relative"),
+        ("村里的公益岗位都给了与村支书有亲属关系的人。", "亲属关系 is a relative"),
+        ("享受特困供养的李某和民政助理有亲属关系，他家有房有车。", "亲属关系 is a relative"),
+        # review 2: request
+        ("可否请领导查一查，村会计私分了我们的补偿款三万元。", "a polite request does not reach the next clause"),
+        ("可否派人调查，镇民政所长收了低保户的好处费。", "a polite request does not reach the next clause"),
+        ("领导可否过问一下，村支书把我家的低保给了他侄子。", "a polite request does not reach the next clause"),
+        ("是否可以请纪委调查一下，村会计私分了补偿款三万元。", "a polite request does not reach the next clause"),
     ],
 )
 def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
@@ -236,6 +259,122 @@ def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
         ("镇政府理顺了各方关系，安排专人负责低保发放。", "relations put in order"),
         ("新来的局长为人正直，从不为了个人利益。", "从不 denies"),
         ("学校只给我们开了收据，没有正规发票。", "a receipt instead of an invoice"),
+        # a price, a class not the teacher's own, a tie denied, a request in its own clause
+        ("县中医院的药房主任和医药公司串通，药价比外面贵一倍。", "a price, not the official's gain"),
+        ("语文老师多次动员家长给孩子报校外的补习班。", "an outside class, not the teacher's"),
+        ("我家和村主任没有亲属关系，低保是按政策评的。", "a tie denied"),
+        ("可否请领导解释一下，为什么低保名单没有公示。", "a request, no act"),
+        ("我是村会计张某，今年的低保名单已经公示了。", "the writer with his name"),
+        ("社区民警提醒，有人伙同保健品公司向老人推销保健品。", "a warning, no official's gain"),
+        # review 2: own_class
+        ("驻村第一书记开了一个电商培训班，帮贫困户在网上卖农产品，大家都很感谢他。", "no pupils charged or pushed"),
+        ("村支书开了个养殖培训班，教低保户养鸡，现在大家都脱贫了。", "no pupils charged or pushed"),
+        ("村里的留守儿童没人管，村支书开了个托管班，孩子们放学有地方去了。", "no pupils charged or pushed"),
+        ("张老师开了个书法兴趣班，是学校组织的，不收费。", "no pupils charged or pushed"),
+        ("村主任的儿子开了个培训班，办得很好。", "no pupils charged or pushed"),
+        ("我女儿是残疾人，社区干部帮她联系了培训机构学按摩。", "no pupils charged or pushed"),
+        ("我女儿成绩不好，班主任建议她去培训班补一补。", "no pupils charged or pushed"),
+        ("村支书说他会去培训班学习养殖技术。", "no pupils charged or pushed"),
+        ("班主任说她从来不开培训班，让家长放心。", "no pupils charged or pushed"),
+        ("我们学校的老师都很好，没有一个开培训班的。", "no pupils charged or pushed"),
+        ("我是一名数学老师，自己开了个辅导班，想办个证。", "no pupils charged or pushed"),
+        ("我是代课老师，自己开了个托管班，想办个证。", "no pupils charged or pushed"),
+        ("我是一名英语教师，爱人开了个补习班，想办个证。", "no pupils charged or pushed"),
+        ("我是县第一中学的一名老师，我爱人开了一个辅导班。", "no pupils charged or pushed"),
+        ("本人系中学教师，妻子开了一家培训机构，与我无关。", "no pupils charged or pushed"),
+        ("我在镇中心小学当老师，自己开了个辅导班，被教育局罚了，我觉得不公平。", "no pupils charged or pushed"),
+        ("我当了二十年乡村教师，退休后自己开了一个托管班。", "no pupils charged or pushed"),
+        # review 2: designated
+        ("社区医生告诉我，慢性病要到医保指定的药店买药才能报销。", "a designated outlet is a rule, not steering"),
+        ("民政所工作人员让我们凭卡到指定的商店领米面油。", "a designated outlet is a rule, not steering"),
+        ("民政所工作人员说临时救助的购物卡只能在指定的商店用。", "a designated outlet is a rule, not steering"),
+        ("社区工作人员说消费券只能在指定商家使用，我家附近没有。", "a designated outlet is a rule, not steering"),
+        ("残联工作人员告诉我残疾人补贴要到指定的门店领取辅具。", "a designated outlet is a rule, not steering"),
+        ("扶贫干部说消费扶贫要到指定的商店买农产品。", "a designated outlet is a rule, not steering"),
+        ("村干部说困难群众的慰问品由指定厂家统一配送。", "a designated outlet is a rule, not steering"),
+        ("医生让我到医院指定的药房取药，太远了。", "a designated outlet is a rule, not steering"),
+        ("医生说这个进口药只有指定的药房有，医院没有。", "a designated outlet is a rule, not steering"),
+        ("医生指定的药店离家太远了，希望医院自己能配药。", "a designated outlet is a rule, not steering"),
+        ("老师说学校规定不准指定书店，让我们自己买。", "a designated outlet is a rule, not steering"),
+        # review 2: pushed
+        ("镇干部动员我们贫困户参加养殖培训班，学到了很多技术。", "free training or school care"),
+        ("村支书动员残疾人参加技能培训班，大家都很积极。", "free training or school care"),
+        ("社区主任要求低保户参加就业培训班，不去就取消低保，这合理吗？", "free training or school care"),
+        ("班主任要求学生参加学校组织的课后托管班，每月收费两百元。", "free training or school care"),
+        ("班主任要求学生都参加学校的课后托管班，家长有意见。", "free training or school care"),
+        # review 2: collusion
+        ("村主任和开发商勾结，严重损害了村民的利益。", "no gain of the official"),
+        ("派出所民警与施工方勾结，把阻工的村民抓了，损害了村民的利益。", "no gain of the official"),
+        ("村干部和开发商串通，逼我们签字，我家六十平米的房子被拆了。", "no gain of the official"),
+        ("村主任伙同开发商强拆了我家的房子，每平米补偿八百元，远低于市场价。", "no gain of the official"),
+        ("城管和商家串通，把我的摊位费涨到三千元。", "no gain of the official"),
+        ("民警说房东伙同中介骗了我两万元押金，让我去法院起诉。", "no gain of the official"),
+        ("社区民警提醒，有人伙同中介以办低保为名骗钱，已经有老人被骗了两万元。", "no gain of the official"),
+        ("派出所民警查明，这个团伙与不法分子勾结，骗了老人十万元。", "no gain of the official"),
+        # review 2: sided
+        ("法院偏袒开发商，损害了我们业主的利益。", "no gain of the official"),
+        ("法院偏袒开发商，判我赔偿三万元。", "no gain of the official"),
+        ("住建局偏袒开发商，我们多交的两万元物业维修金退不回来。", "no gain of the official"),
+        ("镇政府纵容企业拖欠农民工工资二十万元，希望上级督促。", "no gain of the official"),
+        ("市场监管局纵容商家哄抬物价，菜价越来越贵。", "no gain of the official"),
+        ("交警护着公司的车，撞了我只赔了两千块。", "no gain of the official"),
+        # review 2: backer
+        ("民政局工作人员说后台是系统自动审核的，他们也没办法。", "a back end or a patron of the poor"),
+        ("社区工作人员说后台就是这么显示的，我的低保还在审核。", "a back end or a patron of the poor"),
+        ("残联的工作人员说手机上有后台可以查进度。", "a back end or a patron of the poor"),
+        ("贫困户有了扶贫干部当靠山，心里踏实了。", "a back end or a patron of the poor"),
+        ("敬老院的老人有镇政府做靠山，生活有保障。", "a back end or a patron of the poor"),
+        ("低保户有村干部做后台，什么困难都能解决。", "a back end or a patron of the poor"),
+        # review 2: covered
+        ("环保局要求砖厂用防尘网罩着土堆，减少扬尘。", "a literal cover"),
+        ("村委会让采石场用篷布把石料罩着，防止扬尘。", "a literal cover"),
+        # review 2: cause
+        ("刘老师因为身体关系调到了县城。", "关系 as a cause"),
+        ("张医生由于家庭关系调进城了。", "关系 as a cause"),
+        ("王老师因为照顾老人的关系调到了县城小学。", "关系 as a cause"),
+        ("村支书因为和群众关系好被提拔为副镇长。", "关系 as a cause"),
+        ("社区工作人员因为疫情的关系不让我们进去办低保。", "关系 as a cause"),
+        ("卫生院的医生说因为疫情关系住院部不让家属进去。", "关系 as a cause"),
+        # review 2: door
+        ("卫生院后门进去就是住院部，晚上没有路灯。", "a literal back door"),
+        ("学校后门进来的车辆太多，保安也不管。", "a literal back door"),
+        ("敬老院后门进去有个菜园，老人们自己种菜。", "a literal back door"),
+        # review 2: hired
+        ("这次社区招聘公益岗位，没有一个关系户，大家都很服气。", "connections denied"),
+        ("镇政府从来不搞关系户，公益岗位都是公开招聘的。", "connections denied"),
+        # review 2: posts
+        ("村主任的女儿今年高考考得很好，被重点大学录取了。", "won openly"),
+        ("村支书的亲戚很多，有的在外地打工，有的考上了大学被录取了。", "won openly"),
+        ("我是低保户，我的女儿今年被大学录取了，村主任的侄子也被录取了，请问有助学金吗？", "won openly"),
+        ("村支书的儿子考上了公务员，已经入职了，大家都为他高兴。", "won openly"),
+        ("村会计的女儿考上了特岗教师，下个月入职。", "won openly"),
+        ("镇长的女儿大学毕业后通过公开考试被县医院聘用。", "won openly"),
+        ("社区主任的儿子在部队表现好，转正了。", "won openly"),
+        # review 2: free
+        ("村主任说低保户白拿国家的钱，不干活，要取消我们的低保。", "a cadre lecturing recipients takes nothing"),
+        ("社区主任说我们不能白拿补贴，要参加公益劳动。", "a cadre lecturing recipients takes nothing"),
+        ("镇长说贫困户不能白拿扶贫款，要自己努力。", "a cadre lecturing recipients takes nothing"),
+        ("民政所长说这些钱不是让你们白拿的。", "a cadre lecturing recipients takes nothing"),
+        ("村干部骂我们五保户在敬老院白吃白喝，态度很恶劣。", "a cadre lecturing recipients takes nothing"),
+        ("村支书当众说我家是白吃白拿的懒汉，侮辱我们低保户。", "a cadre lecturing recipients takes nothing"),
+        # review 2: for_gain
+        ("驻村干部带领大家发展养殖，贫困户从中获利不少。", "no gain of the official driving an act"),
+        ("扶贫干部帮贫困户种茶叶，茶农从中获利，日子越过越好。", "no gain of the official driving an act"),
+        ("村支书牵头成立合作社，让低保户从中获利。", "no gain of the official driving an act"),
+        ("镇长说这个项目能让老百姓从中受益，从中获利。", "no gain of the official driving an act"),
+        ("扶贫干部为了利益最大化，帮贫困户把农产品卖到城里。", "no gain of the official driving an act"),
+        ("民政所长从不为了群众办事，只为了个人利益。", "no gain of the official driving an act"),
+        # review 2: receipt
+        ("交警很通情达理，没有开罚单，只是提醒我下次注意。", "a ticket or a receipt defect, no money kept"),
+        ("交警只是口头警告了我，没开罚单。", "a ticket or a receipt defect, no money kept"),
+        ("交警说罚单没有生效，不用交钱。", "a ticket or a receipt defect, no money kept"),
+        ("交警只开了罚单，没有扣车，态度也很好。", "a ticket or a receipt defect, no money kept"),
+        ("交警开的罚单上地点不符，我要申诉。", "a ticket or a receipt defect, no money kept"),
+        ("医院发票上少写了我的身份证号，报销不了。", "a ticket or a receipt defect, no money kept"),
+        ("村会计给的收据少盖了一个章，民政所不认。", "a ticket or a receipt defect, no money kept"),
+        # review 2: seized
+        ("交警扣押的电动车我已经开回家了，谢谢交警同志。", "seized goods returned or handed to the needy"),
+        ("城管没收的蔬菜分了给敬老院的老人，老人们很高兴。", "seized goods returned or handed to the needy"),
     ],
 )
 def test_does_not_flag(triager: Triager, text: str, why: str) -> None:
@@ -331,6 +470,9 @@ def _work(triager: Triager, text: str) -> int:
         "村主任说老板，后来他贪污了。",  # a pronoun's antecedent, a private party between
         "镇长说话，老板村民贪污了，",  # the topic of a long sentence
         "村主任的儿子。低保。",  # relatives with no favour in their sentence
+        "我是村主任王某的邻居，他贪污了，",  # the writer's role, a pronoun
+        "民警抓获了贪污的人，",  # a catcher before the act of the one caught
+        "老师让学生报她的辅导班，",  # a pair that needs two sets of words in its sentence
     ],
 )
 def test_many_acts_and_parties_cost_the_texts_length(triager: Triager, unit: str) -> None:

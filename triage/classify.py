@@ -173,6 +173,7 @@ class Classifier:
         negation = lex.negation
         disc = self.discipline
         private_institution = lex.discipline.private_institution
+        existence = lex.discipline.existence
         dom_score: dict[str, float] = {}
         iss_score: dict[str, float] = {}
         urgent_score = 0.0
@@ -232,11 +233,17 @@ class Classifier:
                     ev.favours.append((i, clause, sent, tok))
                 elif kind == "shield":
                     ev.shield.append(sent)
+                elif kind == "lawful":
+                    if not ev.lawful or ev.lawful[-1] != sent:
+                        ev.lawful.append(sent)
                 elif kind == "general":
                     ev.general.append(tok)
                 elif kind == "question":
                     asks = clause
                 elif kind == "speculation":
+                    if tok in existence and (i + 1 == len(tokens) or tokens[i + 1] in CLAUSE_END
+                                             or tokens[i + 1] in SENTENCE_END):
+                        continue  # 好多人根本不存在，: they are not there, no one is cleared
                     ev.spec_from.setdefault(clause, (i, sent))
                 elif kind == "request":
                     ev.request_at.setdefault(clause, i)

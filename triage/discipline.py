@@ -7,7 +7,10 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
 
 - the actor stands in the act's clause, or in an earlier clause of its sentence (a Chinese
   topic chain leaves out the subject it carries: 村主任以各种借口推脱，把补偿款私分了), or right
-  after the act (贪污的村干部); in a passive clause (补贴被村干部私分) it is the agent after 被;
+  after the act (贪污的村干部); in a passive clause (补贴被村干部私分) it is the agent after 被,
+  but a 被 with a 的 after it only describes a noun (收取被核对家庭的好处费); a body's staff
+  (社区工作人员) is a specific person; a heading before a colon (请求调查：村委会…) addresses no
+  one;
 - a sentence that names no actor at all refers back to the last specific one a few sentences
   before (村干部说有补贴……补贴已被装入某些人的腰包), or to the topic of its own long
   sentence when no other party came between; a pronoun subject (后来他…) stands for the last
@@ -32,19 +35,24 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   joined to the official (老板伙同村干部); an official someone only claims to be (冒充民警,
   自称是住建局的人) is no one in that mention only — another mention, before or after, may be
   a real one (民警收了我两百元。…有个自称是民警的人…) — and a kinship claimed (自称是镇长的
-  亲戚) or a lie told (谎称镇长同意了) leaves the official a real one; the one the writer says
+  亲戚, 说自己是村主任的表哥) leaves the official a real one but neither the actor in that
+  mention nor the claimant his relative, and a lie told (谎称镇长同意了) leaves him real and
+  accused; the one the writer says
   he is, or one of his household (我是一名退休教师, 本人系中学教师, 我爱人是小学老师), is not
   accused when the title ends his clause but for a name (我是村会计张某，), though the one he
   comes to report or stands in a relation to is (我是来举报村主任的, 他作为村支书, 我是村主任王
   某的邻居, 我是村会计克扣低保金的受害者, 我是村主任叫去按的手印);
-- a question, a wish, a rule, a rumour or a denial (是否…？, 希望不要, 杜绝, 听说, 我没说他贪污)
-  and a negation right before (没有贪污) cancel the act; so does a question word inside a
-  pair (进了谁的口袋); a request word (可否, 是否可以) only in its own clause (可否请领导查一
-  查，村会计私分了… is an accusation);
+- a question, a wish, a rule, a rumour, news or a denial (是否…？, 不要, 杜绝, 听说, 有人造谣说,
+  看到新闻说, 谁敢…一律, 我没说他贪污) and a negation right before (没有贪污) cancel the act; so
+  does a question word inside a pair (进了谁的口袋); a request word (可否, 是否可以, 请问, 希望)
+  only in its own clause (可否请领导查一查，村会计私分了… is an accusation); a why-question
+  takes the act as given (为什么扶贫资金被村书记拿去…？ accuses), and a denial that ends its
+  clause says only that something is not there (好多人根本不存在，用假人头领了扶贫款);
 - an official's relative or crony (村书记的哥哥, 他的表哥, 支书的牌友, 和村主任是亲属关系) who
   gets a favour named in the same sentence, before or after (承包了工程, 公益岗位…有三个是村支
-  书的亲戚), or whose business is shielded (老板有亲戚在环保局…举报了也不了了之) is a lead too,
-  unless the tie is denied (和村主任没有亲属关系, 没有一个关系户).
+  书的亲戚, 转入其妻子的银行账户), or whose business is shielded (老板有亲戚在环保局…举报了也不
+  了了之) is a lead too, unless the tie or the favour is denied (和村主任没有亲属关系, 没有一个关
+  系户, 亲戚不能吃低保) or its sentence calls the benefit lawful (依法享受, 公示过, 主动回避).
 
 Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum (a bare
 numeral only when no measure follows it: not 六十|平米). A pair may want a specific actor
@@ -108,12 +116,12 @@ _SELF = frozenset({"我", "我的", "我家", "本人", "我们"})
 _LINK = frozenset({"在", "是", "当", "、"})  # 有亲戚在环保局, 其女婿、市人社局干部
 # A pronoun that makes the relative after it the official's (给了他的表哥, 把自己亲弟弟).
 _POSSESSOR = frozenset({
-    "他", "她", "他的", "她的", "自己", "自己的", "其", "他们", "她们", "他家", "给他", "给她",
+    "他", "她", "他的", "她的", "自己", "自己的", "其", "他们", "她们", "他家", "给他", "给她", "自家",
 })
 # Between an official and a relative these make the relative someone else's (工作人员说她母亲).
 _NOT_POSSESSION = frozenset({"说", "问", "让", "叫", "和", "跟", "与", "给", "对", "被", "把", "向", "找"})
-# A favour right after one of these is denied (村主任的儿子没有吃低保).
-_NEGATION = frozenset({"没有", "没", "不", "未", "并未", "从未", "不是"})
+# A favour right after one of these is denied (村主任的儿子没有吃低保, 亲戚不能吃低保).
+_NEGATION = frozenset({"没有", "没", "不", "未", "并未", "从未", "不是", "不能", "不让", "不准"})
 # Up to two words before a relative these deny the tie (和村主任没有亲属关系, 从来不搞关系户).
 _NO_KIN = _NEGATION | {"无", "并无", "并没有", "从来不", "从不", "没有一个"}
 # Before a party these make it an object or a place, not the subject (给老板, 把村民的地,
@@ -142,9 +150,9 @@ _BACKED_PUBLIC = frozenset({
     "我", "我们", "咱们", "老百姓", "百姓", "群众", "人民", "人民群众", "村民", "居民", "农民",
     "困难户", "弱者", "弱势群体", "低保户", "贫困户", "五保户", "特困户", "老人", "残疾人", "困难群众",
 })
-# After a public body these name one of its staff (城管局|职工, 卫生院|员工, 环保局|的|人): a
-# person.
-_STAFF = frozenset({"职工", "员工", "职员", "在编人员", "正式职工"})
+# After a public body these name one of its staff (城管局|职工, 卫生院|员工, 环保局|的|人,
+# 社区|工作人员): a person, and a specific one.
+_STAFF = frozenset({"职工", "员工", "职员", "在编人员", "正式职工", "工作人员"})
 _STAFF_OF = frozenset({"人", "人员", "职工", "员工"})
 # Right before an official, or before the fillers below (我是一名退休教师), these make him the
 # writer (我是村会计, 我作为老师); so do 是, 系 and 作为 after the writer or one of his household
@@ -259,6 +267,8 @@ class DisciplineLexicon:
     giving: frozenset[str]
     speculation: frozenset[str]
     denial: frozenset[str]  # speculation words jieba must keep whole (没有说, 不存在)
+    existence: frozenset[str]  # denials that end their clause deny nothing (根本不存在，)
+    lawful: frozenset[str]  # a relative's benefit is lawful (依法享受, 公示过)
     question: frozenset[str]
     request: frozenset[str]  # question words that reach no further than their clause (可否)
     salutation_before: frozenset[str]
@@ -322,6 +332,8 @@ class DisciplineLexicon:
             giving=frozenset(disc.get("giving", ())),
             speculation=frozenset(ctx.get("speculation", ())) | frozenset(ctx.get("denial", ())),
             denial=frozenset(ctx.get("denial", ())),
+            existence=frozenset(ctx.get("existence", ())),
+            lawful=frozenset(disc.get("lawful", ())),
             question=frozenset(ctx.get("question", ())),
             request=frozenset(ctx.get("request", ())),
             salutation_before=frozenset(ctx.get("salutation_before", ())),
@@ -334,7 +346,7 @@ class DisciplineLexicon:
         split other words), nor do the everyday words that only join or negate."""
         for group in (self.officials, self.institutions, self.village, self.private,
                       self.relative, *self.acts.values(), self.favour, self.shield,
-                      self.general, self.plain, self.denial,
+                      self.general, self.plain, self.denial, self.lawful,
                       *(p.first | p.then for p in self.pairs)):
             yield from (w for w in group if len(w) > 1)
 
@@ -359,6 +371,8 @@ class DisciplineLexicon:
             yield w, "favour", ""
         for w in self.shield:
             yield w, "shield", ""
+        for w in self.lawful:
+            yield w, "lawful", ""
         for k, pair in enumerate(self.pairs):
             for w in pair.first if pair.anchor_first else pair.then:
                 if len(w) > 1:  # one character is too common to look up
@@ -386,6 +400,7 @@ class Evidence:
     pair_words: list[tuple[int, Hit]] = field(default_factory=list)  # (pair index, hit)
     favours: list[Hit] = field(default_factory=list)
     shield: list[int] = field(default_factory=list)  # sentences with a word of shielding
+    lawful: list[int] = field(default_factory=list)  # sentences that call a benefit lawful
     general: list[str] = field(default_factory=list)
     spec_from: dict[int, tuple[int, int]] = field(default_factory=dict)  # clause -> (pos, sentence)
     questions: set[int] = field(default_factory=set)  # clauses that ask (…吗？)
@@ -393,6 +408,7 @@ class Evidence:
     clause_ends: list[int] = field(default_factory=list)
     sentence_ends: list[int] = field(default_factory=list)
     private_body: bool = False  # a private school or hospital is named
+    claimed: list[int] = field(default_factory=list)  # officials in a kinship claimed
 
     def clause_of(self, i: int) -> int:
         return bisect_left(self.clause_ends, i)
@@ -506,7 +522,12 @@ class Discipline:
     def addressee(self, tokens: Sequence[str], i: int) -> bool:
         """尊敬的王书记：您好, 向镇政府反映, 请领导明察: the official is spoken to, not accused."""
         lex = self.lex
-        return any(t in lex.salutation_before for t in tokens[max(0, i - 3): i]) or any(
+        before = tokens[max(0, i - 3): i]
+        for k in range(len(before) - 1, -1, -1):  # 请求调查：村委会私分了: a heading, not
+            if before[k] in CLAUSE_END or before[k] in SENTENCE_END:  # the addressee
+                before = before[k + 1:]
+                break
+        return any(t in lex.salutation_before for t in before) or any(
             t in lex.salutation_after for t in tokens[i + 1: i + 3]
         ) or (i + 1 < len(tokens) and tokens[i + 1] in lex.salutation_next)
 
@@ -560,14 +581,24 @@ class Discipline:
 
     def pretended(self, tokens: Sequence[str], i: int) -> bool:
         """冒充民警, 自称是县住建局的人: that mention is no official, a swindler's cover."""
-        if tokens[i + 1: i + 2] == ["的"] and tokens[i + 2: i + 3] and (
-                tokens[i + 2] in self.lex.relative):
+        if self.kin_claimed(tokens, i):
             return False  # 自称是镇长的亲戚: the kinship is claimed, the official is real
+        return self._claim_before(tokens, i)
+
+    def _claim_before(self, tokens: Sequence[str], i: int) -> bool:
+        """冒充, 自称是, 说自己是 before the official, with fillers between."""
         j = self._before_fillers(tokens, i)
         if j < 0:
             return False
         t = tokens[j]
-        return t in _PRETEND or (t == "是" and j > 0 and tokens[j - 1] in _CLAIM)
+        return t in _PRETEND or (t == "是" and j > 0 and (tokens[j - 1] in _CLAIM or (
+            tokens[j - 1] == "自己" and j > 1 and tokens[j - 2] == "说")))
+
+    def kin_claimed(self, tokens: Sequence[str], i: int) -> bool:
+        """自称是镇长的亲戚, 说自己是村主任的表哥: the official is real but no party in that
+        mention (the claimant is the one who acts), and the relative is no relative of his."""
+        return tokens[i + 1: i + 2] == ["的"] and bool(tokens[i + 2: i + 3]) and (
+            tokens[i + 2] in self.lex.relative) and self._claim_before(tokens, i)
 
     @staticmethod
     def code_artifact(tokens: Sequence[str], i: int) -> bool:
@@ -651,6 +682,8 @@ class Discipline:
         # before or after, may be a real one (民警收了我两百元。…有个自称是民警的人…; 村主任
         # 谎称…，镇长收了…).
         fake = {o[0] for o in (*ev.officials, *ev.institutions) if self.pretended(tokens, o[0])}
+        ev.claimed = [o[0] for o in ev.officials if self.kin_claimed(tokens, o[0])]
+        fake.update(ev.claimed)
         ev.officials = [o for o in ev.officials
                         if o[2] in near and o[3] not in generic and not self.addressee(tokens, o[0])
                         and not self.code_artifact(tokens, o[0])
@@ -964,13 +997,18 @@ class Discipline:
     @staticmethod
     def _passive(tokens: Sequence[str], i: int) -> int:
         """The position of 被 earlier in the act's clause, or -1: what stands before 被
-        suffered the act (补贴被村干部私分), the actor is the agent after it."""
+        suffered the act (补贴被村干部私分), the actor is the agent after it. A 被 with a 的
+        after it before the act only describes a noun (收取被核对家庭的好处费): the clause is
+        not passive."""
+        modifier = False
         for j in range(i - 1, max(-1, i - SCOPE_TOKENS), -1):
             t = tokens[j]
             if t in CLAUSE_END or t in SENTENCE_END:
                 return -1
-            if t == "被":
-                return j
+            if t == "的":
+                modifier = True
+            elif t == "被":
+                return -1 if modifier else j
         return -1
 
     def _titled(self, ev: Evidence, lo: int, hi: int) -> list[Hit]:
@@ -1048,11 +1086,16 @@ class Discipline:
         tokens = ev.tokens
         vague = self.lex.vague
         clause_ends, sentence_ends = ev.clause_ends, ev.sentence_ends
+        claimed = {i + 2 for i in ev.claimed}  # 自称是村支书的亲戚: the claim is no tie
         for rel in ev.relatives:
             i, c, s, _w = rel
             if any(t in _SELF for t in tokens[max(0, i - 2): i]) or self._speculative(
-                    rel, ev) or any(t in _NO_KIN for t in tokens[max(0, i - 2): i]):
+                    rel, ev) or any(t in _NO_KIN for t in tokens[max(0, i - 2): i]) or (
+                    i in claimed):
                 continue  # the petitioner's own family; 是不是只给村干部亲戚?; 没有亲属关系
+            k = bisect_left(ev.lawful, s)  # (sentences in order)
+            if k < len(ev.lawful) and ev.lawful[k] == s:
+                continue  # 村主任的儿子是先天残疾，依法享受补贴
             lo, hi = i - RELATIVE_WINDOW, i
             official = next(
                 (o for o in reach.officials_in(lo, hi) + reach.institutions_in(lo, hi)

@@ -248,12 +248,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append((f"routing seed {seed}: wrong", f"{r['wrong']:.1%}", "<= 1 %"))
             rows.append((f"routing seed {seed}: no place, county given",
                          f"{r['none_assigned']:.1%}", "<= 2 %"))
-        from bench.discipline_eval import score, synthetic_scores
+        from bench.discipline_eval import domain_scores, score, synthetic_scores
 
         for key, (p, r, n) in synthetic_scores(lambda t: triager.triage(t).discipline).items():
             if key in ("dev", "check"):
                 rows.append((f"discipline on synthetic letters ({key}, {n} accusations)",
                              f"P {p:.2f} R {r:.2f}", "written for the project; dev readable, check not"))
+        p, r, n = domain_scores(lambda t: triager.triage(t).discipline)
+        rows.append((f"discipline on invented domain messages ({n} accusations)", f"P {p:.2f} R {r:.2f}",
+                     "social assistance; a check, never read for rules"))
 
         from triage.route import corruption_issues
 

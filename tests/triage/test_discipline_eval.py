@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bench.discipline_eval import SYNTHETIC, outside_weight, synthetic_scores
+from bench.discipline_eval import DOMAIN_CHECK, SYNTHETIC, domain_scores, outside_weight, synthetic_scores
 
 
 def test_synthetic_letters_are_well_formed() -> None:
@@ -36,3 +36,11 @@ def test_a_message_outside_the_net_stands_for_the_unlabelled_ones_until_all_are_
     gold |= {f"x{i}": ("census", False) for i in range(8)}
     assert outside_weight(gold, 10) == 1.0
     assert outside_weight({"a": ("net", True)}, 10) == 0.0
+
+
+def test_domain_check_is_well_formed_and_scored() -> None:
+    rows = [json.loads(x) for x in DOMAIN_CHECK.read_text("utf-8").splitlines()]
+    assert len(rows) == 300 and len({r["text"] for r in rows}) == 300
+    assert Counter(r["label"] for r in rows) == {"discipline": 150, "other": 150}
+    assert domain_scores(lambda _t: True) == (0.5, 1.0, 150)
+    assert domain_scores(lambda _t: False) == (0.0, 0.0, 150)

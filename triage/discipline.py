@@ -354,38 +354,23 @@ class DisciplineLexicon:
         """(word, kind, key) for the classifier's one look-up table. A pair registers only
         the words of its rarer half (its anchor: 收据, 补课, 红包); the other half (没有, 元,
         收了) is looked for around them afterwards, so common words cost no look-up hit."""
-        for w in self.officials:
-            yield w, "official", ""
-        for w in self.institutions:
-            yield w, "institution", ""
-        for w in self.private:
-            yield w, "private", ""
-        for w in self.relative:
-            yield w, "relative", ""
+        for group, kind in ((self.officials, "official"), (self.institutions, "institution"),
+                            (self.private, "private"), (self.relative, "relative")):
+            yield from ((w, kind, "") for w in group)
         seen: set[str] = set()
         for strength in STRENGTHS:  # a word listed twice takes its most self-sufficient use
             for w in sorted(self.acts[strength] - seen):
                 yield w, "act", strength
             seen |= self.acts[strength]
-        for w in self.favour:
-            yield w, "favour", ""
-        for w in self.shield:
-            yield w, "shield", ""
-        for w in self.lawful:
-            yield w, "lawful", ""
+        for group, kind in ((self.favour, "favour"), (self.shield, "shield"), (self.lawful, "lawful")):
+            yield from ((w, kind, "") for w in group)
         for k, pair in enumerate(self.pairs):
             for w in pair.first if pair.anchor_first else pair.then:
                 if len(w) > 1:  # one character is too common to look up
                     yield w, "pair", str(k)
-        for w in self.general:
-            yield w, "general", ""
-        for w in self.speculation:
-            yield w, "speculation", ""
-        for w in self.question:
-            yield w, "question", ""
-        for w in self.request:
-            yield w, "request", ""
-
+        for group, kind in ((self.general, "general"), (self.speculation, "speculation"),
+                            (self.question, "question"), (self.request, "request")):
+            yield from ((w, kind, "") for w in group)
 
 @dataclass(slots=True)
 class Evidence:

@@ -15,7 +15,8 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   before (村干部说有补贴……补贴已被装入某些人的腰包), or to the topic of its own long
   sentence when no other party came between; a pronoun subject (后来他…) stands for the last
   official named, and so does a pronoun agent after 被 (扣下的车被他自己开回家); an act in the
-  title is told by the official of the sentences after it;
+  title is told by the official of the sentences after it, unless a pronoun is its subject
+  (我想举报我的前夫，他…骗取了低保。村干部不知道…);
 - a gift goes to the official or the body after 给 or 向 (老板给局长送了五万元, 都给他送红包,
   老板每年给环保局送钱): the private giver does not clear him, nor does a party that a
   preposition or a verb of taking makes an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
@@ -33,7 +34,8 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   his own (民警抓获了一个小偷，把追回的赃款据为己有), and 抓住 seizes a chance, not a doer;
 - a private party in the actor's place is the subject instead (培训机构炒作老师补课收费), unless
   joined to the official (老板伙同村干部); an official someone only claims to be (冒充民警,
-  自称是住建局的人) is no one in that mention only — another mention, before or after, may be
+  自称是住建局的人), or one a swindler says he knows (到处说他认识民政所长), is no one in that
+  mention only — another mention, before or after, may be
   a real one (民警收了我两百元。…有个自称是民警的人…) — and a kinship claimed (自称是镇长的
   亲戚, 说自己是村主任的表哥) leaves the official a real one but neither the actor in that
   mention nor the claimant his relative, and a lie told (谎称镇长同意了) leaves him real and
@@ -51,8 +53,11 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
 - an official's relative or crony (村书记的哥哥, 他的表哥, 支书的牌友, 和村主任是亲属关系) who
   gets a favour named in the same sentence, before or after (承包了工程, 公益岗位…有三个是村支
   书的亲戚, 转入其妻子的银行账户), or whose business is shielded (老板有亲戚在环保局…举报了也不
-  了了之) is a lead too, unless the tie or the favour is denied (和村主任没有亲属关系, 没有一个关
-  系户, 亲戚不能吃低保) or its sentence calls the benefit lawful (依法享受, 公示过, 主动回避).
+  了了之) is a lead too; 他 or 她 before the relative (他堂哥, 他的表妹) may stand for an official
+  up to three sentences before, 其 (其父) only for one in its sentence; it is no lead when the
+  tie or the favour is denied (和村主任没有亲属关系, 没有一个关系户, 亲戚不能吃低保, 书记的亲戚
+  根本不在名单上) or its sentence or the two after call the benefit lawful (依法享受, 公示过,
+  主动回避, 按政策符合条件).
 
 Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum (a bare
 numeral only when no measure follows it: not 六十|平米). A pair may want a specific actor
@@ -105,6 +110,7 @@ ADJACENT = 3  # 有|派出所|所长|罩着, 有|村支书|做|后台: the backe
 RELATIVE_WINDOW = 6  # 林业局|长|蒋|启|文|的|妻子: the official, a name, 的, the relative
 RELATIVE_LINK_WINDOW = 8  # 儿子|就|在|泉州市|安溪县|民政局: a place name may come between
 RELATIVE_FAVOUR_CLAUSES = 2  # 副局长的儿子，不通过考试，就到文物所上班了
+LAWFUL_SENTENCES = 2  # 村主任的哥哥评上了低保。…家里确实困难。…村主任主动回避了
 
 SENTENCE_END = frozenset("。！？!?；;\n")
 CLAUSE_END = frozenset("，,：:")  # an enumeration comma (、) does not end a clause
@@ -117,7 +123,16 @@ _LINK = frozenset({"在", "是", "当", "、"})  # 有亲戚在环保局, 其女
 # A pronoun that makes the relative after it the official's (给了他的表哥, 把自己亲弟弟).
 _POSSESSOR = frozenset({
     "他", "她", "他的", "她的", "自己", "自己的", "其", "他们", "她们", "他家", "给他", "给她", "自家",
+    "他自己", "她自己", "各自", "各自的",
 })
+# A relative word that holds its possessor (其父, 他爸): no link to an official after it (其子
+# 是派出所民警 tells whose son the officer is, not an official's relative favoured).
+_OWN_PREFIX = ("其", "他", "她")
+# A possessive pronoun that may stand for an official named a few sentences before (他当村主任
+# 十几年。…他堂哥、他表妹都吃上了低保); 其 stands for the one just named (张某与其妹).
+_HIS = frozenset({"他", "她", "他的", "她的", "他自己", "她自己", "他家"})
+# Right after a relative these say he is not among the ones favoured (书记的亲戚根本不在名单上).
+_NOT_AMONG = frozenset({"不在", "没在", "并不在"})
 # Between an official and a relative these make the relative someone else's (工作人员说她母亲).
 _NOT_POSSESSION = frozenset({"说", "问", "让", "叫", "和", "跟", "与", "给", "对", "被", "把", "向", "找"})
 # A favour right after one of these is denied (村主任的儿子没有吃低保, 亲戚不能吃低保).
@@ -183,6 +198,9 @@ _FILLER_END = tuple("村镇乡县市区省校学院局所站府委会办中")
 # (村主任谎称镇长同意了); and an official followed by 的 and a relative is a kinship claimed
 # (自称是镇长的亲戚), the official a real one.
 _PRETEND = frozenset({"冒充", "假冒", "假扮", "冒称", "自称是", "冒充是", "假称是"})
+# Right before an official these make him one a swindler says he knows (到处说他认识民政所长):
+# the official of that mention is a name dropped, no party.
+_KNOWS = frozenset({"认识", "结识", "熟悉"})
 _CLAIM = frozenset({"自称", "假装", "假称"})
 # Before a backing act, after an official, these make him the one backed (村支书仗着有后台).
 _RELY = frozenset({"仗着", "靠着", "凭着", "依仗", "仗着有", "凭借", "依仗着"})
@@ -349,6 +367,9 @@ class DisciplineLexicon:
                       self.general, self.plain, self.denial, self.lawful,
                       *(p.first | p.then for p in self.pairs)):
             yield from (w for w in group if len(w) > 1)
+        # a question of three characters or more (能不能, 可不可以), not the short everyday
+        # ones a boost would split off longer words (为什么)
+        yield from (w for w in self.question if len(w) > 2)
 
     def entries(self) -> Iterator[tuple[str, str, str]]:
         """(word, kind, key) for the classifier's one look-up table. A pair registers only
@@ -576,7 +597,7 @@ class Discipline:
         if j < 0:
             return False
         t = tokens[j]
-        return t in _PRETEND or (t == "是" and j > 0 and (tokens[j - 1] in _CLAIM or (
+        return t in _PRETEND or t in _KNOWS or (t == "是" and j > 0 and (tokens[j - 1] in _CLAIM or (
             tokens[j - 1] == "自己" and j > 1 and tokens[j - 2] == "说")))
 
     def kin_claimed(self, tokens: Sequence[str], i: int) -> bool:
@@ -875,8 +896,9 @@ class Discipline:
                     p[3] not in lex.private_person for p in reach.private_in(pronoun[0] + 1, i)):
                 named = reach.officials_in(pronoun[0] - ANAPHORA_TOKENS, pronoun[0]) + titled
                 actor, blocked = self._antecedent(pronoun, [
-                    o for o in named if o[3] not in lex.vague], ev, reach, same_sentence=True)
-                if actor is not None or blocked:
+                    o for o in named if o[3] not in lex.vague], ev, reach, same_sentence=True,
+                    after_title=False)  # (a pronoun in the title is no official after it)
+                if actor is not None or blocked or hit[2] == 0:
                     return actor, blocked
             if strength in ("weak", "person", "backer") or any(
                     self._in_scope(hit, o, clauses)
@@ -1026,13 +1048,15 @@ class Discipline:
 
     def _antecedent(
         self, act: Hit, publics: list[Hit], ev: Evidence, reach: _Reach, *,
-        same_sentence: bool = False,
+        same_sentence: bool = False, after_title: bool = True,
     ) -> tuple[Hit | None, bool]:
         """An act (or a pronoun) with no actor in its scope refers back to the last specific
         public actor of the sentences before it, or of its own sentence beyond the scope (the
         topic of a long sentence), unless a private party (not a mere villager or owner) came
         between, not joined to it. An act in the title (the first sentence) with no one
-        before it is told in the sentences after it (危房改造补助要交好处费。…村主任说…)."""
+        before it is told in the sentences after it (危房改造补助要交好处费。…村主任说…), but
+        not a pronoun's (我想举报我的前夫，他…骗取了低保。村干部不知道…: ``after_title``
+        False)."""
         i, _c, s, _w = act
         vague = self.lex.vague
         last = s if same_sentence else s - 1
@@ -1040,7 +1064,7 @@ class Discipline:
                   if o[0] < i and s - ANAPHORA_SENTENCES <= o[2] <= last
                   and i - o[0] <= ANAPHORA_TOKENS and o[3] not in vague
                   and (o[2] < s or self._topic(o, i, ev, reach))]
-        if not before and s == 0:  # (the officials after the title stand after the act)
+        if not before and s == 0 and after_title:  # (the officials after the title)
             after = [o for o in reach.officials_in(i + 1, i + ANAPHORA_TOKENS + 1)
                      if 0 < o[2] <= ANAPHORA_SENTENCES
                      and o[0] - i <= ANAPHORA_TOKENS and o[3] not in vague
@@ -1079,8 +1103,10 @@ class Discipline:
                     i in claimed):
                 continue  # the petitioner's own family; 是不是只给村干部亲戚?; 没有亲属关系
             k = bisect_left(ev.lawful, s)  # (sentences in order)
-            if k < len(ev.lawful) and ev.lawful[k] == s:
-                continue  # 村主任的儿子是先天残疾，依法享受补贴
+            if k < len(ev.lawful) and ev.lawful[k] <= s + LAWFUL_SENTENCES:
+                continue  # 村主任的儿子是先天残疾，依法享受补贴; …按政策她符合条件
+            if any(t in _NOT_AMONG for t in tokens[i + 1: i + 4]):
+                continue  # 书记的亲戚根本不在名单上
             lo, hi = i - RELATIVE_WINDOW, i
             official = next(
                 (o for o in reach.officials_in(lo, hi) + reach.institutions_in(lo, hi)
@@ -1092,8 +1118,9 @@ class Discipline:
                 official = next(
                     (o for o in reach.officials_in(lo, hi) + reach.institutions_in(lo, hi)
                      if o[1] == c and 1 < o[0] - i <= RELATIVE_LINK_WINDOW
+                     and not _w.startswith(_OWN_PREFIX)
                      and any(t in _LINK for t in tokens[i + 1: i + 3])), None
-                ) or self._owner(ev, reach, rel)
+                ) or self._owner(ev, reach, rel, self.lex.private_person)
             if official is None:
                 continue
             # the favours of its sentence from the clause before to RELATIVE_FAVOUR_CLAUSES
@@ -1114,14 +1141,24 @@ class Discipline:
         return None
 
     @staticmethod
-    def _owner(ev: Evidence, reach: _Reach, rel: Hit) -> Hit | None:
-        """他的表哥, 自己亲弟弟: a possessive pronoun right before the relative refers to the
-        last official named earlier in its sentence (not a vague one)."""
-        i, _c, s, _w = rel
-        if not any(t in _POSSESSOR for t in ev.tokens[max(0, i - 3): i]):
+    def _owner(ev: Evidence, reach: _Reach, rel: Hit, private_person: frozenset[str]
+               ) -> Hit | None:
+        """他的表哥, 自己亲弟弟, 其父: a possessive pronoun right before the relative, or inside
+        it, refers to the last official named earlier in its sentence (not a vague one); 他 or
+        她 also to one named up to ANAPHORA_SENTENCES before, with no private party between."""
+        i, _c, s, w = rel
+        before = ev.tokens[max(0, i - 3): i]
+        if not (w.startswith(_OWN_PREFIX) or any(t in _POSSESSOR for t in before)):
             return None
         last = reach.last_named_before(i)
-        return last if last is not None and last[2] == s else None
+        if last is None or last[2] < s - ANAPHORA_SENTENCES or i - last[0] > ANAPHORA_TOKENS:
+            return None
+        if last[2] < s and not (w.startswith(("他", "她")) or any(t in _HIS for t in before)):
+            return None  # (其 stands for the one just named)
+        if last[2] < s and any(p[3] not in private_person
+                               for p in reach.private_in(last[0] + 1, i)):
+            return None  # (a private party came between: the pronoun may be his)
+        return last
 
     @staticmethod
     def _negated(tokens: Sequence[str], i: int) -> bool:

@@ -185,6 +185,27 @@ from triage.tokenize import _keep_base_freq
         ("村干部把慰问金收据只开了两百元，实际领了五百元。", "a receipt for less, either order"),
         ("敬老院院长把五保老人的米和油拿回家自己用。", "goods spent on himself"),
         ("村支书拿着残疾人的补贴存折去取钱，取出来的钱自己揣着。", "money kept on himself"),
+        # probe 5: kin by 其/他 and a few sentences on, projects and places for kin, money
+        # moved, kept, taken from the card or spent on debts, cards held, the dead claimed for
+        ("镇民政助理员，他自己老婆的户口单独分出来报了低保。", "他自己: his wife"),
+        ("村委会主任王某，以其母名义申报了危房改造补助。", "其母: his mother"),
+        ("村会计管账多年。他把他岳母报成独居老人，每月领着高龄补贴。", "他 for the official a sentence before"),
+        ("扶贫办主任，他亲戚家的合作社一年拿了两个扶贫项目。", "projects for a relative"),
+        ("残联专干把新轮椅送给了自己的亲戚朋友。", "goods given to his relatives"),
+        ("村干部把我家的名字去掉，换成了村会计的远房亲戚。", "a place given to a relative"),
+        ("几个干部把低保名额分给各自的亲戚。", "各自的亲戚"),
+        ("村会计利用管账的便利，从专户转出八万元至其个人账户。", "money moved to his own account"),
+        ("低保金到账后，村文书从我的卡里取走200元。", "a sum taken from the card"),
+        ("村主任说要先交“管理费”才能发补贴。", "a made-up fee as the price of a benefit"),
+        ("副所长收受被检查商户的钱物。", "收受 with the giver between"),
+        ("乡民政员与一家私人诊所合谋出具假证明，补贴下来后分成。", "collusion with a clinic for a share"),
+        ("慰问金都被村文书留下了。", "money kept back"),
+        ("我家的低保卡一直在村会计手里。", "a card held by the cadre"),
+        ("村支书拿救灾款去还他的赌债。", "public money for his own debts"),
+        ("敬老院长把去世老人的名字继续报上去领钱。", "claims for the dead"),
+        ("村会计套补贴，一套就是五年。", "套 before the money"),
+        ("扶贫款被村主任和包村干部套走了。", "套走"),
+        ("助餐补贴变成了社区干部自己的伙食费。", "turned into their own"),
     ],
 )
 def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
@@ -419,6 +440,25 @@ def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
         ("村主任说低保金让我们自己去银行领。", "自己 of the recipients, no money spent"),
         ("银行取钱要交手续费，不交就取不了。", "a bank's fee, no official"),
         ("我把一半的补贴给了他，他是我儿子。", "the writer shares with his son"),
+        # probe 5 look-alikes: rumours, posts and news, a question, a benefit lawful a
+        # sentence on, a name dropped, a pronoun in the title, 其 of a private person
+        ("网上有人在传村支书贪污了救灾款，其实账目都公示了。", "a rumour going round"),
+        ("看到市纪委通报，外县一个民政所长因受贿被开除。", "news of a case closed"),
+        ("看到有人发帖子说我们镇的扶贫干部贪污，这是编造的。", "a post repeated"),
+        ("请问村干部的直系亲属能不能享受低保？", "a question with 能不能"),
+        ("村主任的哥哥评上了低保。他哥哥是尿毒症，家里确实困难。评议时村主任主动回避了。", "lawful a sentence after"),
+        ("村文书的母亲评上了特困供养。她无儿无女，按政策符合条件。", "符合条件"),
+        ("有人说社区书记给她亲戚办了低保，我去看了名单，书记的亲戚根本不在名单上。", "not on the list"),
+        ("有个人到处说他认识民政所长，收了好几户每家两千块钱。", "a name dropped by a swindler"),
+        ("我想举报我的前夫，他瞒报收入骗取了低保。村干部不知道他的情况。", "a pronoun in the title"),
+        ("张某与其妹在学校旁边的宅基地上建了门面。村两委多次协调。", "其 is the one just named"),
+        ("其子是派出所民警，经常来找我们说情。", "其子 an official is no one's favour"),
+        ("村主任留下两百块钱就走了。", "money left, not kept"),
+        ("我的存折一直在我自己手里。", "the owner holds the card"),
+        ("他用打工挣的钱还了房贷。", "own money, own debt"),
+        ("老人去世后，村干部说补贴不能继续领，名字已经报上去注销了。", "the dead struck off"),
+        ("村主任带村民学习养殖，这一套做法很好，村里补贴了饲料。", "套 as a measure"),
+        ("镇里把补助发给了他家，他家确实困难。", "aid to a poor family"),
     ],
 )
 def test_does_not_flag(triager: Triager, text: str, why: str) -> None:

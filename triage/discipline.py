@@ -13,12 +13,16 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   one;
 - a sentence that names no actor at all refers back to the last specific one a few sentences
   before (村干部说有补贴……补贴已被装入某些人的腰包), or to the topic of its own long
-  sentence when no other party came between; a pronoun subject (后来他…) stands for the last
-  official named, and so does a pronoun agent after 被 (扣下的车被他自己开回家); an act in the
+  sentence when no other party came between; a pronoun subject (后来他…, 此人, 该人, 这个人,
+  其, the southern 伊) stands for the last official named, and so does a pronoun agent after
+  被 (扣下的车被他自己开回家); a surname with 某 said again (包村干部叶某…叶某让每户签字) is
+  the official it was given to, and a vague title with a name (工作人员姓吴, 姓黄的女工作人员)
+  a specific one; an act in the
   title is told by the official of the sentences after it, unless a pronoun is its subject
   (我想举报我的前夫，他…骗取了低保。村干部不知道…);
 - a gift goes to the official or the body after 给 or 向 (老板给局长送了五万元, 都给他送红包,
-  老板每年给环保局送钱): the private giver does not clear him, nor does a party that a
+  老板每年给环保局送钱), unless it was sent back in its sentence or the next (塞给他一个红包。
+  他当场退回去了): the private giver does not clear him, nor does a party that a
   preposition or a verb of taking makes an object (站长向施工企业吃拿卡要, 副局长收受承包商贿赂);
 - a backer (砖厂有镇领导做后台, 赌场的保护伞是派出所所长, 包庇开发商) is looked for in the act's
   clause only, and the private party it shields does not clear it; 给我们老百姓撑腰 is a wish,
@@ -56,8 +60,8 @@ person (村主任, 班主任, 民警, and a named body's staff: 城管局职工,
   了了之) is a lead too; 他 or 她 before the relative (他堂哥, 他的表妹) may stand for an official
   up to three sentences before, 其 (其父) only for one in its sentence; it is no lead when the
   tie or the favour is denied (和村主任没有亲属关系, 没有一个关系户, 亲戚不能吃低保, 书记的亲戚
-  根本不在名单上) or its sentence or the two after call the benefit lawful (依法享受, 公示过,
-  主动回避, 按政策符合条件).
+  根本不在名单上) or a sentence up to three before or after its own calls the benefit lawful
+  (依法享受, 公示过, 主动回避, 按政策符合条件: a letter that answers a rumour).
 
 Pairs whose other half is an amount of money (扣了|五十块, 给他|三千块钱) match any sum (a bare
 numeral only when no measure follows it: not 六十|平米). A pair may want a specific actor
@@ -110,7 +114,7 @@ ADJACENT = 3  # 有|派出所|所长|罩着, 有|村支书|做|后台: the backe
 RELATIVE_WINDOW = 6  # 林业局|长|蒋|启|文|的|妻子: the official, a name, 的, the relative
 RELATIVE_LINK_WINDOW = 8  # 儿子|就|在|泉州市|安溪县|民政局: a place name may come between
 RELATIVE_FAVOUR_CLAUSES = 2  # 副局长的儿子，不通过考试，就到文物所上班了
-LAWFUL_SENTENCES = 2  # 村主任的哥哥评上了低保。…家里确实困难。…村主任主动回避了
+LAWFUL_SENTENCES = 3  # 村主任的哥哥评上了低保。…家里确实困难。…村主任主动回避了 (or before)
 
 SENTENCE_END = frozenset("。！？!?；;\n")
 CLAUSE_END = frozenset("，,：:")  # an enumeration comma (、) does not end a clause
@@ -123,14 +127,14 @@ _LINK = frozenset({"在", "是", "当", "、"})  # 有亲戚在环保局, 其女
 # A pronoun that makes the relative after it the official's (给了他的表哥, 把自己亲弟弟).
 _POSSESSOR = frozenset({
     "他", "她", "他的", "她的", "自己", "自己的", "其", "他们", "她们", "他家", "给他", "给她", "自家",
-    "他自己", "她自己", "各自", "各自的",
+    "他自己", "她自己", "各自", "各自的", "伊",
 })
 # A relative word that holds its possessor (其父, 他爸): no link to an official after it (其子
 # 是派出所民警 tells whose son the officer is, not an official's relative favoured).
 _OWN_PREFIX = ("其", "他", "她")
 # A possessive pronoun that may stand for an official named a few sentences before (他当村主任
 # 十几年。…他堂哥、他表妹都吃上了低保); 其 stands for the one just named (张某与其妹).
-_HIS = frozenset({"他", "她", "他的", "她的", "他自己", "她自己", "他家"})
+_HIS = frozenset({"他", "她", "他的", "她的", "他自己", "她自己", "他家", "伊"})
 # Right after a relative these say he is not among the ones favoured (书记的亲戚根本不在名单上).
 _NOT_AMONG = frozenset({"不在", "没在", "并不在"})
 # Between an official and a relative these make the relative someone else's (工作人员说她母亲).
@@ -149,7 +153,10 @@ _OBJECT_BEFORE = frozenset({
 _TO = frozenset({"给", "向", "对", "替", "帮"})
 # A pronoun subject stands for the last official named (村会计…他去信用社取了钱，每家扣五十块),
 # and so does a pronoun agent after 被 (扣下的车被他自己开回家).
-_PRONOUN = frozenset({"他", "她", "他们", "她们", "他自己", "她自己"})
+# 此人, 其 and the southern 伊 of a petition in dialect are such pronouns too, and so are 该人
+# and 这个人 (the 人 after 该, 这个, 此).
+_PRONOUN = frozenset({"他", "她", "他们", "她们", "他自己", "她自己", "此人", "其", "伊"})
+_THIS = frozenset({"该", "这个", "此", "那个"})
 # Inside a pair these leave the doer unknown (钱进了谁的口袋, 落入了哪些人的腰包).
 _UNKNOWN = frozenset({"谁", "哪些", "哪个", "哪些人", "什么人"})
 # Before a pronoun these leave it the subject of its clause (后来他…, 结果他们…).
@@ -157,6 +164,8 @@ _LEAD_IN = frozenset({
     "结果", "后来", "可", "可是", "但", "但是", "而且", "还", "又", "就", "却", "然后", "并", "并且",
     "而", "都", "竟然", "居然", "直接", "私下", "偷偷",
 })
+# In a gift's sentence or the next these say it was sent back (塞给他一个红包。他当场退回去了).
+_REFUSED = frozenset({"退回", "退回去", "退回来", "退还", "退了回来", "拒收", "退给", "退还给"})
 # A pronoun that jieba joins to its preposition: the one a gift goes to (给他, 向他).
 _PRONOUN_TO = frozenset({"给他", "给她", "向他", "向她", "交给他", "塞给他"})
 # Before a backing act these make the backed party the petitioner or the public (希望政府给
@@ -190,7 +199,7 @@ _NOT_NAME = frozenset({
 _FILLER = frozenset({
     "一名", "一个", "一位", "名", "个", "位", "一", "的", "退休", "原", "原来", "前", "老", "现任",
     "在职", "普通", "本地", "这个", "这里", "个体", "农村", "乡村", "基层", "一线", "代课", "民办",
-    "公办", "特岗", "临时", "正式", "离退休", "曾经",
+    "公办", "特岗", "临时", "正式", "离退休", "曾经", "我们", "咱们", "我们的",
 })
 _FILLER_END = tuple("村镇乡县市区省校学院局所站府委会办中")
 # Right before an official, or before fillers, these make that mention a pretender's (冒充民警,
@@ -224,6 +233,9 @@ _UNITS = frozenset("元块")
 _SCALE = frozenset("万千百十")
 _MONEY_NEXT = frozenset({
     "元", "块", "块钱", "元钱", "多元", "多块", "余元", "的", "了", "现金", "钱", "人民币", "好处费",
+    # the price of a service, a sum held back and what it was called (交两千才给办, 扣了五千说是
+    # 手续费)
+    "才给", "才肯", "才帮", "才给办", "给他", "给她", "说",
 })
 # 县长 in "F7县长寿镇" is an anonymised county code followed by a place name, not an official.
 _HEADS = frozenset({"县长", "市长", "区长"})
@@ -629,6 +641,7 @@ class Discipline:
         acts += self._pairs(ev, negation)
         acts.sort(key=lambda a: a.hit)
         spec = {a for a in acts if self._speculative(a.hit, ev)}
+        refused: dict[int, bool] = {}  # sentence -> it holds a refusal (read once at most)
         blocked_by_private = False
         for act in acts:
             if act in spec or (pension_case and act.hit[3] in pension_cancels) or (
@@ -644,6 +657,9 @@ class Discipline:
             blocked_by_private = blocked_by_private or blocked
             if actor is None:
                 continue
+            if any(w in self.lex.giving for w in act.words) and any(
+                    self._refused(ev, s, refused) for s in (act.hit[2], act.hit[2] + 1)):
+                continue  # 塞给他一个红包。他当场退回去了: refused, no bribe taken
             for w in (*act.words, actor[3]):
                 keywords.setdefault(w)
             what = f"{act.label} '{act.hit[3]}'" if act.label else (
@@ -706,7 +722,64 @@ class Discipline:
                  for k in (self._staff_of(tokens, j),) if k]
         if staff:
             ev.officials = sorted(ev.officials + staff)
+        # 管评残的工作人员姓吴, 一个姓黄的女工作人员: a vague title with a name is a specific
+        # person; 包村干部叶某…叶某让每户签了字: the name said again is that official again.
+        ev.officials = self._named(ev, near)
         ev.private = [p for p in ev.private if self.subject_position(tokens, p[0])]
+
+    def _named(self, ev: Evidence, near: set[int]) -> list[Hit]:
+        """The officials with the ones named by a name: a vague title (工作人员, 领导) that a
+        name follows or precedes (工作人员姓吴, 姓黄的女工作人员, 工作人员刘某) is a specific
+        one, and a surname with 某 said again later (叶某让…) is the official that name was
+        given to (包村干部叶某), found in one pass over the sentences in reach."""
+        tokens = ev.tokens
+        vague = self.lex.vague
+        names: dict[str, Hit] = {}
+        officials: list[Hit] = []
+        for o in ev.officials:
+            k, c, s, w = o
+            name = self._name_at(tokens, k + 1)
+            if not name and w in vague:
+                name = self._name_before(tokens, k)
+            if name and w in vague:
+                o = (k, c, s, w + name)  # (no longer a vague actor)
+            if name:
+                names[name] = o
+            officials.append(o)
+        if not names:
+            return officials
+        given = {o[0] + 1 for o in officials}
+        for j in range(len(tokens) - 1):
+            if j in given or tokens[j + 1] not in _NAME or tokens[j] not in names:
+                continue
+            s = ev.sentence_of(j)
+            o = names[tokens[j]]
+            if s in near and o[0] < j:
+                officials.append((j, ev.clause_of(j), s, o[3]))
+        return sorted(officials)
+
+    @staticmethod
+    def _name_at(tokens: Sequence[str], k: int) -> str:
+        """The surname at ``k`` (叶|某, 姓|吴, 姓吴), or ""."""
+        t = tokens[k] if k < len(tokens) else ""
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+        if len(t) == 1 and nxt in _NAME and t not in _NOT_NAME:
+            return t
+        if t == "姓" and len(nxt) == 1 and nxt not in _NOT_NAME:
+            return nxt
+        if len(t) == 2 and t[0] == "姓":
+            return t[1]
+        return ""
+
+    def _name_before(self, tokens: Sequence[str], k: int) -> str:
+        """姓黄|的|女|工作人员: a surname up to three words before a vague title."""
+        for j in range(k - 1, max(-1, k - 4), -1):
+            if tokens[j] in CLAUSE_END or tokens[j] in SENTENCE_END:
+                return ""
+            name = self._name_at(tokens, j)
+            if name and tokens[j] != name:
+                return name
+        return ""
 
     @staticmethod
     def _staff_of(tokens: Sequence[str], j: int) -> int:
@@ -831,6 +904,17 @@ class Discipline:
             return True
         before = ev.spec_from.get(c - 1)
         return before is not None and before[1] == s
+
+    @staticmethod
+    def _refused(ev: Evidence, s: int, seen: dict[int, bool]) -> bool:
+        """Sentence ``s`` holds a refusal word (退回去, 拒收); each sentence is read once."""
+        got = seen.get(s)
+        if got is None:
+            ends = ev.sentence_ends
+            lo = ends[s - 1] + 1 if 0 < s <= len(ends) else 0
+            hi = ends[s] if s < len(ends) else len(ev.tokens)
+            got = seen[s] = any(ev.tokens[j] in _REFUSED for j in range(lo, hi))
+        return got
 
     # ---------------------------------------------------------------- actors
 
@@ -988,14 +1072,15 @@ class Discipline:
                 break
             if giving and t in _PRONOUN_TO:
                 return (j, ev.clause_of(j), s, t)  # 都给他送红包
-            if t not in _PRONOUN:
+            start = j - 1 if t == "人" and j and tokens[j - 1] in _THIS else j
+            if t not in _PRONOUN and start == j:
                 continue
             cj = ev.clause_of(j)
             if cj < c - clauses:
                 break
-            if giving and self._receives(tokens, j):
+            if giving and self._receives(tokens, start):
                 return (j, cj, s, t)
-            lead = tokens[j - 1] if j else "。"
+            lead = tokens[start - 1] if start else "。"
             if (lead in CLAUSE_END or lead in SENTENCE_END or lead in _LEAD_IN or lead == "被"
                     ) and tokens[j + 1: j + 2] != ["的"]:
                 return (j, cj, s, t)
@@ -1102,7 +1187,7 @@ class Discipline:
                     rel, ev) or any(t in _NO_KIN for t in tokens[max(0, i - 2): i]) or (
                     i in claimed):
                 continue  # the petitioner's own family; 是不是只给村干部亲戚?; 没有亲属关系
-            k = bisect_left(ev.lawful, s)  # (sentences in order)
+            k = bisect_left(ev.lawful, s - LAWFUL_SENTENCES)  # (sentences in order)
             if k < len(ev.lawful) and ev.lawful[k] <= s + LAWFUL_SENTENCES:
                 continue  # 村主任的儿子是先天残疾，依法享受补贴; …按政策她符合条件
             if any(t in _NOT_AMONG for t in tokens[i + 1: i + 4]):

@@ -206,6 +206,25 @@ from triage.tokenize import _keep_base_freq
         ("村会计套补贴，一套就是五年。", "套 before the money"),
         ("扶贫款被村主任和包村干部套走了。", "套走"),
         ("助餐补贴变成了社区干部自己的伙食费。", "turned into their own"),
+        # a name said again, a vague title with a name, 此人, 该人 and the southern 伊
+        ("由包村干部叶某负责发放。叶某让每户签了八百元，实际只发了五百元。", "the name again"),
+        ("管评残的工作人员姓吴。他收了我一千块钱。", "a vague title named"),
+        ("一个姓黄的女工作人员经办。她收了我三千块钱。", "a vague title named before it"),
+        ("敬老院院长姓蔡，伊每个月把老人的零花钱拿走了。", "伊 for the named head"),
+        ("村会计王某管低保。此人把我家的低保卡拿走了。", "此人 for the one named"),
+        # benefits taken, sold, priced, skimmed or made over to kin
+        ("村会计用死了的人的名字领了三年低保", "claims for the dead, no punctuation"),
+        ("包村干部把他舅舅评成特困户他舅有退休金", "kin made a beneficiary"),
+        ("镇民政办主任把他丈母娘办成了特困户", "kin made a beneficiary"),
+        ("五保户的钱被敬老院院长扣了一半", "money kept back by the head"),
+        ("村会计把我妈的残疾补贴领走了两年没给", "the subsidy taken away"),
+        ("阿村书记卖低保一户收两千", "a benefit sold"),
+        ("民政助理员收我两条烟才给盖章", "the price of a stamp"),
+        ("村支书叫我交两千才给办残疾证补贴", "the price of a service"),
+        ("社区书记说每户批下来五千，要返一千给他。", "a kickback"),
+        ("这个主任连老人的两百块都要吃一半。", "half eaten"),
+        ("村主任拿低保户的存折去信用社抵他自己的贷款", "a bankbook pledged for his debt"),
+        ("村会计扣了我家危房补助五千说是手续费", "a sum skimmed and named"),
     ],
 )
 def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
@@ -459,6 +478,18 @@ def test_flags_accusation(triager: Triager, text: str, why: str) -> None:
         ("老人去世后，村干部说补贴不能继续领，名字已经报上去注销了。", "the dead struck off"),
         ("村主任带村民学习养殖，这一套做法很好，村里补贴了饲料。", "套 as a measure"),
         ("镇里把补助发给了他家，他家确实困难。", "aid to a poor family"),
+        # look-alikes of this round's fixes
+        ("村民王某说村主任来过。王某让我签了字。", "a villager's name, not the cadre's"),
+        ("管评残的工作人员。他收了我一千块钱。", "a vague title without a name"),
+        ("我邻居塞给所长一个红包，想办低保。他当场退回去了。", "a gift sent back"),
+        ("有个人自称是我们镇镇长的亲戚，说可以走后门办低保，收了三千块。", "a kinship claimed"),
+        ("我在网上看到一篇文章，说某地的村干部把五保户的钱拿去买理财。", "an article"),
+        ("村里有人在议论，说是关系保。村支书本人回避了，公示了七天。", "gossip, rebutted"),
+        ("有人在网上说危房改造名额给了村主任的儿子。我是他邻居，他家确实是危房。"
+         "镇里来鉴定过。评议时村主任回避了。", "a favour rebutted three sentences on"),
+        ("我交了二十元工本费才给办残疾证。", "a cost price"),
+        ("村主任把他女儿的补贴款退回给他。", "no kickback without a sum"),
+        ("他把钱还给了我，这一半给他。", "no official"),
     ],
 )
 def test_does_not_flag(triager: Triager, text: str, why: str) -> None:

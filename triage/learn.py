@@ -63,8 +63,15 @@ class TrainConfig:
     keep_top: int = 6000  # features kept per label in the file (by |weight|)
 
 
+def _words(tokens: Sequence[str]) -> Sequence[str]:
+    """The tokens a label is learnt from: a line break (a sentence end for the rules) is
+    layout, and n-grams run across it as they do across the lines of a pasted letter."""
+    return [t for t in tokens if t != "\n"] if "\n" in tokens else tokens
+
+
 def extract(tokens: Sequence[str], cfg: FeatureConfig) -> dict[str, int]:
     """Feature counts for one text. Words that are only punctuation or digits are skipped."""
+    tokens = _words(tokens)
     counts: dict[str, int] = {}
     if cfg.word_unigrams:
         for t in tokens:
@@ -173,6 +180,7 @@ class KeywordModel:
         extra n-grams that span a non-text character are never in the vocabulary, so they
         are dropped by the look-up and do not enter the norm either.
         """
+        tokens = _words(tokens)
         cfg = self.config
         unknown = self._unknown
         found: list[np.ndarray] = []

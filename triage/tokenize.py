@@ -164,7 +164,8 @@ class TriageTokenizer:
         return path
 
     def cut(self, text: str) -> list[str]:
-        """One segmentation pass; whitespace tokens are dropped.
+        """One segmentation pass; whitespace is dropped, except that a line break stays as
+        one ``"\n"`` token (a run of them as one): it ends a sentence, as after a title.
 
         jieba's HMM (new-word discovery) is off by default: every word the rules look up is
         in the dictionary, unknown words then come out as single characters, which the
@@ -173,15 +174,15 @@ class TriageTokenizer:
         over the same dictionary, found by :meth:`_cut_han` in one pass per block.
         """
         if self._tok is not None:
-            return [t for t in self._tok.cut(text, HMM=True) if not t.isspace()]
+            return _lines_kept(self._tok.cut(text, HMM=True))
         out: list[str] = []
         for blk in _RE_HAN.split(text):
             if not blk:
                 continue
             if _RE_HAN.match(blk):
                 self._cut_han(blk, out)
-            else:  # jieba: whitespace runs whole (dropped here), anything else char by char
-                out.extend(ch for ch in blk if not ch.isspace())
+            else:  # jieba: anything but Han characters one by one
+                out.extend(_lines_kept(blk, out[-1] if out else "\n"))
         return out
 
     def _cut_han(self, sentence: str, out: list[str]) -> None:
@@ -229,3 +230,18 @@ class TriageTokenizer:
             out.append(buf)
 
     __call__ = cut
+
+
+def _lines_kept(tokens: Iterable[str], before: str = "\n") -> list[str]:
+    """``tokens`` without whitespace, but with a line break as one ``"\n"`` where a token
+    came before it that was not one already (``before`` is the token before the first)."""
+    out: list[str] = []
+    last = before
+    for t in tokens:
+        if not t.isspace():
+            out.append(t)
+            last = t
+        elif "\n" in t and last != "\n":
+            out.append("\n")
+            last = "\n"
+    return out

@@ -12,6 +12,7 @@ import pytest
 
 from tests.triage.conftest import SHARED_EVAL
 from triage.engine import Triager
+from triage.tokenize import _lines_kept
 
 ALPHABET = ("低保金村干部书记截留私分安溪县城长乐坊沙县小吃搭建阳光房平潭综合实验区"
             "abcXYZ0123 \t\n\r\u3000，。!?-_.%#&+\u200b𠀀😀")
@@ -27,7 +28,8 @@ def reference(triager: Triager, tmp_path_factory: pytest.TempPathFactory) -> jie
 
 
 def jieba_words(reference: jieba.Tokenizer, text: str) -> list[str]:
-    return [w for w in reference.cut(text, HMM=False) if not w.isspace()]
+    """jieba's words, whitespace dropped but a line break kept once (as the triage cut does)."""
+    return _lines_kept(reference.cut(text, HMM=False))
 
 
 @pytest.mark.parametrize("text", [
@@ -37,6 +39,12 @@ def jieba_words(reference: jieba.Tokenizer, text: str) -> list[str]:
 ])
 def test_golden_strings_cut_as_jieba_does(triager: Triager, reference: jieba.Tokenizer, text: str) -> None:
     assert triager.tokens(text) == jieba_words(reference, text)
+
+
+def test_a_line_break_stays_as_one_sentence_end(triager: Triager) -> None:
+    assert triager.tokens("\n\n低保金 情况说明\r\n\n 村干部截留\t私分\n") == [
+        "低保金", "情况", "说明", "\n", "村干部", "截留", "私分", "\n"]
+    assert _lines_kept(["a", " ", "\n", "\r\n", "b"]) == ["a", "\n", "b"]
 
 
 def test_random_strings_cut_as_jieba_does(triager: Triager, reference: jieba.Tokenizer) -> None:
@@ -63,7 +71,7 @@ def test_hmm_cut_is_jiebas(tmp_path: Path) -> None:
     text = "泉州安溪县城的低保户王晓明反映情况"
     ref = jieba.Tokenizer(dictionary=str(tok.dict_path))
     ref.tmp_dir = str(tmp_path)
-    assert tok.cut(text) == [w for w in ref.cut(text, HMM=True) if not w.isspace()]
+    assert tok.cut(text) == _lines_kept(ref.cut(text, HMM=True))
 
 
 def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -434,6 +434,12 @@ class Evidence:
     def sentence_of(self, i: int) -> int:
         return bisect_left(self.sentence_ends, i)
 
+    def span(self, unit: int, sentence: bool) -> range:
+        """The token positions of clause (or sentence) ``unit``, its end mark included."""
+        ends = self.sentence_ends if sentence else self.clause_ends
+        lo = ends[unit - 1] + 1 if 0 < unit <= len(ends) else 0
+        return range(lo, ends[unit] if unit < len(ends) else len(self.tokens))
+
 
 @dataclass(frozen=True, slots=True)
 class _Act:
@@ -813,11 +819,8 @@ class Discipline:
                 pair = self.lex.pairs[k]
                 words = (pair.unless, pair.needs, pair.also)[which]
                 amount = (False, pair.needs_amount, pair.also_amount)[which]
-                ends = ev.sentence_ends if sentence else ev.clause_ends
-                lo = ends[unit - 1] + 1 if 0 < unit <= len(ends) else 0
-                hi = ends[unit] if unit < len(ends) else len(tokens)
                 got = holds[key] = any(
-                    tokens[j] in words or (amount and is_amount(tokens, j)) for j in range(lo, hi))
+                    tokens[j] in words or (amount and is_amount(tokens, j)) for j in ev.span(unit, sentence))
             return got
 
         for k, hit in ev.pair_words:
@@ -910,10 +913,7 @@ class Discipline:
         """Sentence ``s`` holds a refusal word (退回去, 拒收); each sentence is read once."""
         got = seen.get(s)
         if got is None:
-            ends = ev.sentence_ends
-            lo = ends[s - 1] + 1 if 0 < s <= len(ends) else 0
-            hi = ends[s] if s < len(ends) else len(ev.tokens)
-            got = seen[s] = any(ev.tokens[j] in _REFUSED for j in range(lo, hi))
+            got = seen[s] = any(ev.tokens[j] in _REFUSED for j in ev.span(s, sentence=True))
         return got
 
     # ---------------------------------------------------------------- actors
